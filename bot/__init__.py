@@ -1,0 +1,1 @@
+"""The Telegram bot: chats with history, per-chat models and prompts, streamed answers."""

@@ -1,0 +1,1 @@
+"""Telegram renderers for streamed answers: drafts and progressive edits."""

@@ -1,0 +1,54 @@
+"""The interface between the chat service and the Telegram renderers.
+
+The service pushes text pieces into an :class:`AnswerWriter` as the provider
+yields them and never waits for Telegram while doing so; the writer owns all
+pacing, flood control, splitting and formatting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class ChatTarget:
+    """Where an answer goes."""
+
+    chat_id: int
+    private: bool
+    thread_id: int | None = None  # forum topic; replies stay in it
+    reply_to_message_id: int | None = None  # the question the answer replies to
+
+
+@dataclass(frozen=True, slots=True)
+class StopButton:
+    """An inline "Stop" button shown under a message while it is being edited."""
+
+    label: str
+    callback_data: str
+
+
+@dataclass(slots=True)
+class Delivery:
+    """What reached the chat."""
+
+    message_ids: list[int] = field(default_factory=list)
+    delivered: bool = True  # False when the chat is gone (bot blocked or kicked)
+
+
+class AnswerWriter(Protocol):
+    """Renders one growing answer into one chat."""
+
+    @property
+    def abandoned(self) -> bool:
+        """True once the chat cannot receive the answer (403): stop reading the provider."""
+
+    def append(self, piece: str) -> None:
+        """Add a piece of text; returns at once (sending happens in the background)."""
+
+    async def finish(self, footer: str | None = None) -> Delivery:
+        """Deliver the complete text, formatted, with an optional plain footer line."""
+
+    async def close(self) -> None:
+        """Release the writer's background work (idempotent; also after ``finish``)."""

@@ -1,0 +1,107 @@
+"""``python -m providers``: list providers, stream one answer, or check them all."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from providers.base import Provider
+from providers.errors import ProviderError
+from providers.health import check_all
+from providers.messages import ChatMessage
+from providers.openai import OpenAICompatible
+from providers.registry import ChoiceError, ProviderRegistry
+from providers.settings import ProviderSettings, SettingsError
+from providers.transport import create_session
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The command line: ``--list``, ``--check``, or ``--provider NAME prompt``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m providers",
+        description="Stream an answer from a provider, list providers, or check them. "
+                    "Settings come from the environment (PROVIDERS, *_BASE_URL, OPENAI_*).")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--list", action="store_true", help="list providers, models and base URLs")
+    mode.add_argument("--check", action="store_true", help="ask every provider for a tiny answer")
+    parser.add_argument("--provider", help="provider name (see --list)")
+    parser.add_argument("--model", help="model name or alias (default: the provider's)")
+    parser.add_argument("--system", help="system prompt")
+    parser.add_argument("--temperature", type=float, help="sampling temperature")
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds per check")
+    parser.add_argument("prompt", nargs="?", help="the question")
+    args = parser.parse_args(argv)
+    if not (args.list or args.check) and not (args.provider and args.prompt):
+        parser.error("give --list, --check, or --provider NAME and a prompt")
+    return args
+
+
+async def run(args: argparse.Namespace) -> int:
+    """Carry out the command; returns the exit status."""
+    settings = ProviderSettings.from_env()
+    async with create_session(settings.proxy_url) as session:
+        registry = ProviderRegistry.from_settings(session, settings)
+        if args.list:
+            await list_providers(registry)
+            return 0
+        if args.check:
+            return await check(registry, args.timeout)
+        return await answer(registry.get(args.provider), args)
+
+
+async def list_providers(registry: ProviderRegistry) -> None:
+    """Print each provider with its base URL, models and aliases."""
+    for provider in registry:
+        if isinstance(provider, OpenAICompatible):
+            await provider.try_discover_models()
+        models = ", ".join(provider.models) or f"any (default {provider.default_model or '-'})"
+        print(f"{provider.name} ({provider.label})  {provider.base_url}")
+        print(f"  models: {models}")
+        if provider.model_aliases:
+            aliases = ", ".join(f"{a} -> {t}" for a, t in provider.model_aliases.items())
+            print(f"  aliases: {aliases}")
+
+
+async def check(registry: ProviderRegistry, timeout: float) -> int:
+    """Print a table of check results; non-zero when any provider failed."""
+    reports = await check_all(registry, timeout=timeout)
+    width = max([len("provider"), *(len(r.provider) for r in reports)])
+    print(f"{'provider':<{width}}  status  first piece  detail")
+    for r in reports:
+        seconds = f"{r.first_piece_seconds:.2f} s" if r.first_piece_seconds is not None else "-"
+        print(f"{r.provider:<{width}}  {'ok' if r.ok else 'error':<6}  {seconds:>11}  "
+              f"{'' if r.ok else r.summary}")
+    return 0 if all(r.ok for r in reports) else 1
+
+
+async def answer(provider: Provider, args: argparse.Namespace) -> int:
+    """Stream one answer to stdout as it arrives."""
+    messages = [ChatMessage("system", args.system)] if args.system else []
+    messages.append(ChatMessage("user", args.prompt))
+    pieces = provider.stream(messages, model=args.model, temperature=args.temperature)
+    try:
+        async for piece in pieces:
+            sys.stdout.write(piece)
+            sys.stdout.flush()
+    finally:
+        await pieces.aclose()
+    sys.stdout.write("\n")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: errors become one line on stderr and a non-zero status."""
+    args = parse_args(argv)
+    try:
+        return asyncio.run(run(args))
+    except (ProviderError, ChoiceError, SettingsError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,123 @@
+"""The provider library's one error tree.
+
+Every failure that leaves ``providers`` is one of these; raw ``aiohttp``,
+``asyncio.TimeoutError`` and ``json`` exceptions are translated where they
+happen (``providers.transport``) and chained with ``from``::
+
+    ProviderError                   any failure of one provider (or of all)
+    ├── ModelNotSupported           unknown model, raised before any request
+    ├── ProviderUnavailable         connection refused/reset, DNS, HTTP 5xx
+    │   └── ProviderTimeout         connect timeout, idle timeout between chunks
+    ├── RateLimited                 HTTP 429; ``retry_after`` seconds when given
+    ├── AccessDenied                HTTP 401/403, challenge pages ("blocked")
+    ├── RequestRejected             any other HTTP 4xx
+    ├── ResponseFormatError         a stream line that does not follow the protocol
+    │   └── EmptyResponse           the stream ended without a single text piece
+    └── AllProvidersFailed          fallback exhausted; ``failures`` lists each one
+
+``ProviderError.kind`` is a short stable word for each class, for logs and
+for callers that map failures to user-facing texts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class ProviderError(Exception):
+    """Base of every error the provider library raises."""
+
+    kind = "error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        provider: str | None = None,
+        status: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.provider = provider
+        self.status = status
+
+    def __str__(self) -> str:
+        prefix = f"{self.provider}: " if self.provider else ""
+        return f"{prefix}{self.message}"
+
+
+class ModelNotSupported(ProviderError):
+    """The requested model is not offered by the provider."""
+
+    kind = "model"
+
+    def __init__(self, model: str, valid: Sequence[str], *, provider: str | None = None) -> None:
+        listed = ", ".join(valid) if valid else "(none configured)"
+        super().__init__(f"model {model!r} is not supported; valid models: {listed}",
+                         provider=provider)
+        self.model = model
+        self.valid = tuple(valid)
+
+
+class ProviderUnavailable(ProviderError):
+    """The provider could not be reached or answered with a server error."""
+
+    kind = "unavailable"
+
+
+class ProviderTimeout(ProviderUnavailable):
+    """Connecting took too long, or the stream went silent for too long."""
+
+    kind = "timeout"
+
+
+class RateLimited(ProviderError):
+    """The provider answered 429 Too Many Requests."""
+
+    kind = "rate_limited"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        provider: str | None = None,
+        status: int | None = 429,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, provider=provider, status=status)
+        self.retry_after = retry_after
+
+
+class AccessDenied(ProviderError):
+    """The provider refused the credentials or blocked the client (401/403)."""
+
+    kind = "access_denied"
+
+
+class RequestRejected(ProviderError):
+    """The provider rejected the request with another 4xx status."""
+
+    kind = "rejected"
+
+
+class ResponseFormatError(ProviderError):
+    """The response stream does not follow the provider's protocol."""
+
+    kind = "format"
+
+
+class EmptyResponse(ResponseFormatError):
+    """The stream ended normally but carried no text at all."""
+
+    kind = "empty"
+
+
+class AllProvidersFailed(ProviderError):
+    """Every provider of a fallback chain failed before its first text piece."""
+
+    kind = "all_failed"
+
+    def __init__(self, failures: Sequence[ProviderError]) -> None:
+        reasons = "; ".join(str(f) for f in failures) or "no providers configured"
+        super().__init__(f"all providers failed: {reasons}")
+        self.failures = tuple(failures)

@@ -1,0 +1,61 @@
+"""``python -m bot``: migrate, register commands, poll; stop cleanly on SIGTERM/SIGINT."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+
+from bot.app import application, register_commands
+from bot.config import ConfigError, Settings, load_settings
+
+log = logging.getLogger("bot")
+
+SHUTDOWN_GRACE_SECONDS = 5.0
+
+
+async def serve(settings: Settings) -> None:
+    """Run until a stop signal, then end answers in flight and close everything."""
+    async with application(settings) as app:
+        await register_commands(app.bot)
+        await app.bot.delete_webhook(drop_pending_updates=False)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        polling = asyncio.create_task(app.dispatcher.start_polling(
+            app.bot, handle_signals=False, close_bot_session=False,
+            allowed_updates=app.dispatcher.resolve_used_update_types()))
+        stopped = asyncio.create_task(stop.wait())
+        await asyncio.wait({polling, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        log.info("stopping: no new updates; ending answers in flight")
+        if not polling.done():
+            await app.dispatcher.stop_polling()
+        stopped.cancel()
+        await app.deps.queue.shutdown(SHUTDOWN_GRACE_SECONDS)
+        await asyncio.gather(polling, stopped, return_exceptions=True)
+        if polling.exception() is not None:
+            raise polling.exception()  # type: ignore[misc]
+    log.info("stopped")
+
+
+def main() -> int:
+    """Entry point: configuration problems are one line on stderr and exit status 2."""
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        asyncio.run(serve(settings))
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,136 @@
+"""The bot's settings, read from the environment and ``.env`` (flat names, see README)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from providers.settings import PROVIDER_NAMES, ProviderSettings, split_list
+
+IdList = Annotated[tuple[int, ...], NoDecode]
+NameList = Annotated[tuple[str, ...], NoDecode]
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one line naming the variable."""
+
+
+class Settings(BaseSettings):
+    """Every operator setting; names match the environment variables upper-cased."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8",
+                                      extra="ignore", frozen=True)
+
+    bot_token: SecretStr = Field(min_length=1)
+    telegram_api_url: str = "https://api.telegram.org"
+    database_url: str = "sqlite+aiosqlite:///data/bot.db"
+
+    admin_ids: IdList = ()
+    allowed_user_ids: IdList = ()
+    allowed_chat_ids: IdList = ()
+
+    providers: NameList = ()
+    default_provider: str | None = None
+    default_model: str | None = None
+    vitalentum_base_url: str | None = None
+    codelinkava_base_url: str | None = None
+    ai365vip_base_url: str | None = None
+    flowgpt_base_url: str | None = None
+    openai_base_url: str | None = None
+    openai_api_key: SecretStr | None = None
+    openai_models: NameList = ()
+    proxy_url: str | None = None
+    provider_timeout: float = Field(90.0, gt=0)
+
+    stream_mode: Literal["edit", "draft"] = "edit"
+    edit_interval_private: float = Field(1.0, gt=0, le=60)
+    edit_interval_group: float = Field(3.0, gt=0, le=60)
+
+    history_max_messages: int = Field(40, ge=1, le=1000)
+    history_max_chars: int = Field(24_000, ge=100)
+    system_prompt_max_chars: int = Field(4000, ge=1)
+    rate_limit_per_minute: int = Field(20, ge=0)  # per user; 0 disables
+    chat_queue_size: int = Field(3, ge=0)  # questions waiting while one is answered
+
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+
+    @field_validator("admin_ids", "allowed_user_ids", "allowed_chat_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return tuple(int(item) for item in split_list(value))
+            except ValueError:
+                raise ValueError("expected comma-separated integer ids") from None
+        return value
+
+    @field_validator("providers", mode="before")
+    @classmethod
+    def _split_providers(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            names = tuple(split_list(value))
+            unknown = [n for n in names if n not in PROVIDER_NAMES]
+            if unknown:
+                raise ValueError(f"unknown provider {unknown[0]!r}; known: "
+                                 f"{', '.join(PROVIDER_NAMES)}")
+            return names
+        return value
+
+    @field_validator("openai_models", mode="before")
+    @classmethod
+    def _split_models(cls, value: Any) -> Any:
+        return tuple(split_list(value, lower=False)) if isinstance(value, str) else value
+
+    @field_validator("telegram_api_url", "vitalentum_base_url", "codelinkava_base_url",
+                     "ai365vip_base_url", "flowgpt_base_url", "openai_base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None if value is None else value.strip() or None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("use sqlite+aiosqlite:///path.db or postgresql+asyncpg://...")
+        return value
+
+    @field_validator("default_provider")
+    @classmethod
+    def _known_provider(cls, value: str | None) -> str | None:
+        if value and value.strip().lower() not in PROVIDER_NAMES:
+            raise ValueError(f"unknown provider; known: {', '.join(PROVIDER_NAMES)}")
+        return value.strip().lower() if value else None
+
+    def provider_settings(self) -> ProviderSettings:
+        """The provider library's view of these settings."""
+        urls = {
+            "vitalentum": self.vitalentum_base_url, "codelinkava": self.codelinkava_base_url,
+            "ai365vip": self.ai365vip_base_url, "flowgpt": self.flowgpt_base_url,
+            "openai": self.openai_base_url,
+        }
+        return ProviderSettings(
+            enabled=self.providers or None,
+            base_urls={name: url for name, url in urls.items() if url},
+            openai_api_key=self.openai_api_key.get_secret_value() if self.openai_api_key else None,
+            openai_models=self.openai_models,
+            proxy_url=self.proxy_url or None,
+        )
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read settings; a bad or missing one raises :class:`ConfigError` naming the variable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        variable = str(error["loc"][0]).upper() if error["loc"] else "settings"
+        reason = str(error["msg"]).removeprefix("Value error, ")
+        if error["type"] == "missing":
+            reason = "is required"
+        raise ConfigError(f"{variable}: {reason}") from None

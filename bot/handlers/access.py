@@ -1,0 +1,39 @@
+"""Allow-lists, applied to every message and button addressed to the bot."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import CallbackQuery, Message, TelegramObject
+
+from bot.handlers.addressing import is_addressed, language
+from bot.handlers.deps import Deps
+from bot.texts import language_of, t
+
+
+class AllowListMiddleware(BaseMiddleware):
+    """Refuses, with a short reply, users and chats outside the allow-lists."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        deps: Deps = data["deps"]
+        if isinstance(event, Message):
+            user_id = event.from_user.id if event.from_user else None
+            if not deps.access.allows(user_id, event.chat.id):
+                if event.chat.type == "private" or is_addressed(event, deps.me) \
+                        or (event.text or "").startswith("/"):
+                    await event.reply(t("not_allowed", language(event)))
+                return None
+        elif isinstance(event, CallbackQuery):
+            chat_id = event.message.chat.id if event.message else event.from_user.id
+            if not deps.access.allows(event.from_user.id, chat_id):
+                await event.answer(t("not_allowed", language_of(event.from_user.language_code)),
+                                   show_alert=True)
+                return None
+        return await handler(event, data)

@@ -1,0 +1,52 @@
+"""Questions: every text in private chats; mentions and replies to the bot in groups."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.types import Message
+
+from bot.handlers.addressing import is_addressed, language, question_of, question_text
+from bot.handlers.answering import run_answer
+from bot.handlers.deps import Deps
+from bot.texts import t
+
+
+
+async def on_migrated(message: Message, deps: Deps) -> None:
+    """A group became a supergroup: its history and settings follow the new id."""
+    assert message.migrate_to_chat_id is not None
+    await deps.chat_settings.migrate(message.chat.id, message.migrate_to_chat_id)
+
+
+async def on_text(message: Message, deps: Deps) -> None:
+    """Answer a question addressed to the bot."""
+    if not is_addressed(message, deps.me):
+        return
+    lang = language(message)
+    text = question_text(message, deps.me)
+    if not text:
+        await message.reply(t("empty_question", lang))
+        return
+    wait = await deps.access.try_acquire(message.from_user.id if message.from_user else 0)
+    if wait:
+        await message.reply(t("user_rate_limited", lang, seconds=round(wait)))
+        return
+    question_id = await deps.chat.record_question(question_of(message, deps.me, text))
+    await run_answer(message, deps, question_id)
+
+
+async def on_other_content(message: Message, deps: Deps) -> None:
+    """Stickers, photos, voice: say what the bot can read (only when spoken to)."""
+    if message.chat.type == "private" or is_addressed(message, deps.me):
+        if message.new_chat_members or message.left_chat_member or message.pinned_message:
+            return
+        await message.reply(t("text_only", language(message)))
+
+
+def create_router() -> Router:
+    """A fresh router with this module's handlers."""
+    router = Router(name="chat")
+    router.message.register(on_migrated, F.migrate_to_chat_id)
+    router.message.register(on_text, F.text & ~F.text.startswith("/"))
+    router.message.register(on_other_content, ~F.text)
+    return router

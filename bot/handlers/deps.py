@@ -1,0 +1,29 @@
+"""What handlers receive (as the ``deps`` argument) from the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiogram.types import User
+
+from bot.handlers.permissions import AdminChecker
+from bot.services.access import AccessPolicy
+from bot.services.chat import ChatService
+from bot.services.chat_settings import ChatSettingsService
+from bot.services.providers import ProviderControl
+from bot.services.queue import ChatQueue
+from bot.streaming import Streamer
+
+
+@dataclass(frozen=True, slots=True)
+class Deps:
+    """The services one bot process shares across updates."""
+
+    me: User
+    chat: ChatService
+    chat_settings: ChatSettingsService
+    control: ProviderControl
+    queue: ChatQueue
+    access: AccessPolicy
+    admins: AdminChecker
+    streamer: Streamer

@@ -1,0 +1,1 @@
+"""Use cases of the bot, free of aiogram: chats, answers, settings, providers, access."""

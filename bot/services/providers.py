@@ -1,0 +1,174 @@
+"""Bot-wide provider control: which are enabled, the default choice, and their health."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db import ProviderStateRepository, SettingsRepository
+from providers.errors import ModelNotSupported, ProviderError
+from providers.fallback import Attempt
+from providers.health import HealthReport, check_all
+from providers.openai import OpenAICompatible
+from providers.registry import Choice, ChoiceError, ProviderRegistry
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PROVIDER_KEY = "default_provider"
+DEFAULT_MODEL_KEY = "default_model"
+
+
+class NoProviderEnabled(Exception):
+    """Every provider is switched off."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderStatus:
+    """What ``/providers`` shows for one provider."""
+
+    name: str
+    enabled: bool
+    last_ok_at: datetime | None
+    last_error_at: datetime | None
+    last_error: str | None
+    first_piece_ms: int | None
+
+
+class ProviderControl:
+    """Holds the enabled set and the default in memory; persists every change."""
+
+    def __init__(
+        self,
+        registry: ProviderRegistry,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        default_provider: str | None = None,
+        default_model: str | None = None,
+    ) -> None:
+        self.registry = registry
+        self._sessions = sessions
+        self._disabled: set[str] = set()
+        self._default: tuple[str | None, str | None] = (default_provider, default_model)
+
+    async def load(self) -> None:
+        """Read persisted admin choices, and ask OpenAI-compatible servers for their models."""
+        async with self._sessions() as session:
+            states = await ProviderStateRepository(session).all()
+            stored = SettingsRepository(session)
+            provider = await stored.get(DEFAULT_PROVIDER_KEY)
+            model = await stored.get(DEFAULT_MODEL_KEY)
+        self._disabled = {name for name, state in states.items() if not state.enabled}
+        if provider in self.registry:
+            self._default = (provider, model)
+        for candidate in self.registry:
+            if isinstance(candidate, OpenAICompatible):
+                error = await candidate.try_discover_models()
+                if error:
+                    log.warning("could not list models of %s: %s", candidate.name, error)
+
+    @property
+    def enabled(self) -> list[str]:
+        """Enabled providers, in fallback order."""
+        return [name for name in self.registry.names if name not in self._disabled]
+
+    def is_enabled(self, name: str) -> bool:
+        """Whether ``name`` is configured and not switched off."""
+        return name in self.registry and name not in self._disabled
+
+    def default_choice(self) -> Choice:
+        """The bot-wide default; falls back to the first enabled provider's default model."""
+        provider, model = self._default
+        if provider and self.is_enabled(provider):
+            try:
+                return Choice(provider, self.registry.get(provider).get_model(model))
+            except ModelNotSupported:
+                log.warning("default model %r of %s is not offered; using its default",
+                            model, provider)
+        for name in self.enabled:
+            try:
+                return Choice(name, self.registry.get(name).get_model(None))
+            except ModelNotSupported:
+                continue
+        raise NoProviderEnabled
+
+    def choice_for(self, provider: str | None, model: str | None) -> Choice:
+        """A chat's stored choice if it is still usable, else the default."""
+        if provider and self.is_enabled(provider):
+            try:
+                return Choice(provider, self.registry.get(provider).get_model(model))
+            except ModelNotSupported:
+                pass
+        return self.default_choice()
+
+    def resolve(self, spec: str) -> Choice:
+        """Parse an admin's or user's ``provider[:model]`` among enabled providers."""
+        try:
+            choice = self.registry.resolve(spec)
+        except ModelNotSupported as exc:
+            raise ChoiceError(str(exc)) from exc
+        if not self.is_enabled(choice.provider):
+            raise ChoiceError(f"{choice.provider} is switched off")
+        return choice
+
+    def attempts(self, choice: Choice) -> list[Attempt]:
+        """The chosen provider first, then every other enabled one with its default model."""
+        first = Attempt(self.registry.get(choice.provider), choice.model)
+        rest = [Attempt(self.registry.get(name)) for name in self.enabled
+                if name != choice.provider]
+        return [first, *rest]
+
+    async def set_enabled(self, name: str, enabled: bool) -> None:
+        """Switch a provider on or off, bot-wide."""
+        self.registry.get(name)  # unknown names raise ChoiceError
+        if not enabled and self.enabled == [name]:
+            raise NoProviderEnabled
+        async with self._sessions() as session, session.begin():
+            await ProviderStateRepository(session).set_enabled(name, enabled)
+        (self._disabled.discard if enabled else self._disabled.add)(name)
+
+    async def set_default(self, choice: Choice) -> None:
+        """Make ``choice`` the default for chats that chose nothing."""
+        async with self._sessions() as session, session.begin():
+            stored = SettingsRepository(session)
+            await stored.set(DEFAULT_PROVIDER_KEY, choice.provider)
+            await stored.set(DEFAULT_MODEL_KEY, choice.model)
+        self._default = (choice.provider, choice.model)
+
+    async def record(self, answered: str | None, first_piece_ms: int | None,
+                     failures: list[ProviderError]) -> None:
+        """Remember the last success and failures of the providers one answer used."""
+        async with self._sessions() as session, session.begin():
+            states = ProviderStateRepository(session)
+            for failure in failures:
+                if failure.provider:
+                    await states.record_error(failure.provider, str(failure.message)[:500])
+            if answered:
+                await states.record_ok(answered, first_piece_ms)
+
+    async def check(self, timeout: float = 30.0) -> list[HealthReport]:
+        """Run a live check of every configured provider and record the results."""
+        reports = await check_all(self.registry, timeout=timeout)
+        for report in reports:
+            ms = round(report.first_piece_seconds * 1000) if report.first_piece_seconds else None
+            await self.record(report.provider if report.ok else None, ms,
+                              [report.error] if report.error else [])
+        return reports
+
+    async def statuses(self) -> list[ProviderStatus]:
+        """Every configured provider with its stored state."""
+        async with self._sessions() as session:
+            states = await ProviderStateRepository(session).all()
+        result = []
+        for name in self.registry.names:
+            state = states.get(name)
+            result.append(ProviderStatus(
+                name=name, enabled=self.is_enabled(name),
+                last_ok_at=state.last_ok_at if state else None,
+                last_error_at=state.last_error_at if state else None,
+                last_error=state.last_error if state else None,
+                first_piece_ms=state.first_piece_ms if state else None,
+            ))
+        return result

@@ -1,0 +1,208 @@
+"""Every user-facing string, in English and Russian, chosen by the user's Telegram language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+LANGUAGES = ("en", "ru")
+
+_TEXTS: dict[str, dict[str, str]] = {
+    "help": {
+        "en": "Hi! I pass your messages to a language model and stream its answers here.\n"
+              "In groups, mention me or reply to my message.\n\n"
+              "Model in this chat: {choice}\n\n"
+              "/model — show or change the provider and model\n"
+              "/system — show or set the system prompt\n"
+              "/reset — start a new conversation\n"
+              "/retry — answer the last question again\n"
+              "/stop — stop the current answer\n"
+              "/providers — provider status (bot admins)",
+        "ru": "Привет! Я передаю ваши сообщения языковой модели и показываю её ответы по мере "
+              "написания.\nВ группах упомяните меня или ответьте на моё сообщение.\n\n"
+              "Модель в этом чате: {choice}\n\n"
+              "/model — показать или сменить провайдера и модель\n"
+              "/system — показать или задать системный промпт\n"
+              "/reset — начать новый разговор\n"
+              "/retry — ответить на последний вопрос ещё раз\n"
+              "/stop — остановить текущий ответ\n"
+              "/providers — состояние провайдеров (для админов бота)",
+    },
+    "model_current": {
+        "en": "Model in this chat: {choice}\nChoose a provider:",
+        "ru": "Модель в этом чате: {choice}\nВыберите провайдера:",
+    },
+    "model_pick": {"en": "Models of {provider}:", "ru": "Модели провайдера {provider}:"},
+    "model_any": {
+        "en": "{provider} takes any model name: send /model {provider}:NAME",
+        "ru": "{provider} принимает любое имя модели: отправьте /model {provider}:ИМЯ",
+    },
+    "model_set": {"en": "Model set: {choice}", "ru": "Модель выбрана: {choice}"},
+    "model_unknown": {
+        "en": "I don't know that one: {reason}\nAvailable: {available}",
+        "ru": "Такого нет: {reason}\nДоступно: {available}",
+    },
+    "model_disabled": {
+        "en": "The provider {provider} is switched off by the bot's admins.",
+        "ru": "Провайдер {provider} отключён администраторами бота.",
+    },
+    "no_providers": {
+        "en": "No provider is available right now. Ask the bot's admins to enable one.",
+        "ru": "Сейчас нет доступных провайдеров. Попросите администраторов бота включить один.",
+    },
+    "back": {"en": "« Back", "ru": "« Назад"},
+    "not_admin": {
+        "en": "Only this chat's admins can change that here.",
+        "ru": "Здесь это могут менять только администраторы чата.",
+    },
+    "bot_admins_only": {
+        "en": "This command is for the bot's admins.",
+        "ru": "Эта команда только для администраторов бота.",
+    },
+    "system_show": {"en": "System prompt:\n\n{prompt}", "ru": "Системный промпт:\n\n{prompt}"},
+    "system_none": {
+        "en": "No system prompt is set. Set one with /system <text>.",
+        "ru": "Системный промпт не задан. Задайте его: /system <текст>.",
+    },
+    "system_set": {
+        "en": "System prompt saved ({length} characters).",
+        "ru": "Системный промпт сохранён ({length} симв.).",
+    },
+    "system_cleared": {"en": "System prompt removed.", "ru": "Системный промпт удалён."},
+    "system_too_long": {
+        "en": "That prompt is {length} characters long; the limit is {limit}. Nothing was changed.",
+        "ru": "В промпте {length} символов, а можно не больше {limit}. Ничего не изменено.",
+    },
+    "reset_done": {
+        "en": "New conversation started. Earlier messages here are forgotten.",
+        "ru": "Начат новый разговор. Прежние сообщения здесь забыты.",
+    },
+    "retry_nothing": {"en": "There is nothing to retry yet.", "ru": "Пока нечего повторять."},
+    "stop_nothing": {
+        "en": "Nothing is being written right now.",
+        "ru": "Сейчас ничего не пишется.",
+    },
+    "stop_button": {"en": "⏹ Stop", "ru": "⏹ Стоп"},
+    "busy": {
+        "en": "I'm still answering earlier messages here. Please wait, or /stop.",
+        "ru": "Я ещё отвечаю на предыдущие сообщения. Подождите или нажмите /stop.",
+    },
+    "user_rate_limited": {
+        "en": "You're writing faster than I can answer. Try again in {seconds} s.",
+        "ru": "Вы пишете быстрее, чем я успеваю отвечать. Попробуйте через {seconds} с.",
+    },
+    "not_allowed": {
+        "en": "Sorry, this bot is private.",
+        "ru": "Извините, это закрытый бот.",
+    },
+    "text_only": {
+        "en": "I can only read text. Send your question as a message.",
+        "ru": "Я понимаю только текст. Напишите вопрос сообщением.",
+    },
+    "empty_question": {
+        "en": "What would you like to ask?",
+        "ru": "Что вы хотели спросить?",
+    },
+    "footer_stopped": {"en": "⏹ Stopped.", "ru": "⏹ Остановлено."},
+    "footer_interrupted": {
+        "en": "⚠️ The answer was cut off: {reason}",
+        "ru": "⚠️ Ответ прервался: {reason}",
+    },
+    "footer_shutdown": {
+        "en": "⚠️ The answer was cut off: the bot is restarting. Try /retry in a moment.",
+        "ru": "⚠️ Ответ прервался: бот перезапускается. Попробуйте /retry чуть позже.",
+    },
+    "apology": {
+        "en": "Sorry, something went wrong on my side. Please try again.",
+        "ru": "Извините, у меня что-то сломалось. Попробуйте ещё раз.",
+    },
+    "error_timeout": {
+        "en": "The model took too long to answer ({provider}). Try again, or pick another "
+              "model with /model.",
+        "ru": "Модель слишком долго не отвечала ({provider}). Попробуйте ещё раз или выберите "
+              "другую модель: /model.",
+    },
+    "error_unavailable": {
+        "en": "The provider {provider} is unavailable right now. Try again later, or pick "
+              "another with /model.",
+        "ru": "Провайдер {provider} сейчас недоступен. Попробуйте позже или выберите другого: "
+              "/model.",
+    },
+    "error_rate_limited": {
+        "en": "The provider {provider} is rate-limiting us.{wait} Try again later, or pick "
+              "another with /model.",
+        "ru": "Провайдер {provider} ограничил частоту запросов.{wait} Попробуйте позже или "
+              "выберите другого: /model.",
+    },
+    "error_wait": {"en": " It asks to wait {seconds} s.", "ru": " Просит подождать {seconds} с."},
+    "error_access_denied": {
+        "en": "The provider {provider} refused access (key or block). An admin should check "
+              "it; meanwhile pick another with /model.",
+        "ru": "Провайдер {provider} отказал в доступе (ключ или блокировка). Пусть админ "
+              "проверит; а пока выберите другого: /model.",
+    },
+    "error_format": {
+        "en": "The provider {provider} sent an answer I could not read. Try again, or pick "
+              "another with /model.",
+        "ru": "Провайдер {provider} прислал ответ, который я не смог разобрать. Попробуйте ещё "
+              "раз или выберите другого: /model.",
+    },
+    "error_empty": {
+        "en": "The model ({provider}) answered with nothing. Try rephrasing, or /retry.",
+        "ru": "Модель ({provider}) ничего не ответила. Переформулируйте или нажмите /retry.",
+    },
+    "error_model": {
+        "en": "This chat's model is not available: {detail}. Pick one with /model.",
+        "ru": "Модель этого чата недоступна: {detail}. Выберите другую: /model.",
+    },
+    "error_rejected": {
+        "en": "The provider {provider} rejected the request ({detail}). Try /reset for a "
+              "shorter conversation, or pick another model with /model.",
+        "ru": "Провайдер {provider} отклонил запрос ({detail}). Попробуйте /reset, чтобы "
+              "сократить разговор, или выберите другую модель: /model.",
+    },
+    "error_all_failed": {
+        "en": "No provider could answer:\n{details}\nTry again later.",
+        "ru": "Ни один провайдер не смог ответить:\n{details}\nПопробуйте позже.",
+    },
+    "providers_header": {"en": "Providers (default: {default}):", "ru": "Провайдеры (по умолчанию: {default}):"},
+    "providers_line": {
+        "en": "{mark} {name} — {state}; last ok: {ok}; last error: {error}; first piece: {ttfp}",
+        "ru": "{mark} {name} — {state}; успех: {ok}; ошибка: {error}; первый фрагмент: {ttfp}",
+    },
+    "providers_enabled": {"en": "on", "ru": "вкл"},
+    "providers_disabled": {"en": "off", "ru": "выкл"},
+    "providers_usage": {
+        "en": "Usage: /providers [check | enable NAME | disable NAME | default NAME[:model]]",
+        "ru": "Использование: /providers [check | enable ИМЯ | disable ИМЯ | default ИМЯ[:модель]]",
+    },
+    "providers_changed": {"en": "Done: {what}.", "ru": "Готово: {what}."},
+    "providers_last_enabled": {
+        "en": "At least one provider must stay enabled.",
+        "ru": "Хотя бы один провайдер должен оставаться включённым.",
+    },
+    "never": {"en": "never", "ru": "никогда"},
+}
+
+COMMANDS: dict[str, dict[str, str]] = {
+    "help": {"en": "What I do and how to use me", "ru": "Что я умею"},
+    "model": {"en": "Show or change the model", "ru": "Показать или сменить модель"},
+    "system": {"en": "Show or set the system prompt", "ru": "Системный промпт"},
+    "reset": {"en": "Start a new conversation", "ru": "Начать новый разговор"},
+    "retry": {"en": "Answer the last question again", "ru": "Ответить ещё раз"},
+    "stop": {"en": "Stop the current answer", "ru": "Остановить ответ"},
+    "providers": {"en": "Provider status (bot admins)", "ru": "Провайдеры (админы бота)"},
+}
+
+
+def language_of(code: str | None) -> str:
+    """Our language for a Telegram ``language_code`` (Russian for ru/uk/be, else English)."""
+    if code and code.split("-")[0].lower() in ("ru", "uk", "be"):
+        return "ru"
+    return "en"
+
+
+def t(key: str, language: str, **values: Any) -> str:
+    """The text ``key`` in ``language``, with ``values`` filled in."""
+    variants = _TEXTS[key]
+    template = variants.get(language) or variants["en"]
+    return template.format(**values) if values else template

@@ -164,7 +164,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "No provider could answer:\n{details}\nTry again later.",
         "ru": "Ни один провайдер не смог ответить:\n{details}\nПопробуйте позже.",
     },
-    "providers_header": {"en": "Providers (default: {default}):", "ru": "Провайдеры (по умолчанию: {default}):"},
+    "providers_header": {
+        "en": "Providers (default: {default}):",
+        "ru": "Провайдеры (по умолчанию: {default}):",
+    },
     "providers_line": {
         "en": "{mark} {name} — {state}; last ok: {ok}; last error: {error}; first piece: {ttfp}",
         "ru": "{mark} {name} — {state}; успех: {ok}; ошибка: {error}; первый фрагмент: {ttfp}",

@@ -11,7 +11,6 @@ from bot.handlers.deps import Deps
 from bot.texts import t
 
 
-
 async def on_migrated(message: Message, deps: Deps) -> None:
     """A group became a supergroup: its history and settings follow the new id."""
     assert message.migrate_to_chat_id is not None

@@ -14,7 +14,6 @@ from bot.services.turns import ChatKey
 from bot.texts import t
 
 
-
 async def on_help(message: Message, deps: Deps) -> None:
     """What the bot does, the model in effect, the commands."""
     lang = language(message)

@@ -35,7 +35,7 @@ async def on_error(event: ErrorEvent, deps: Deps) -> bool:
             await message.answer(t("apology", language(message)),
                                  message_thread_id=message.message_thread_id
                                  if message.is_topic_message else None)
-        except Exception as reply_error:  # noqa: BLE001 — the apology itself may fail; never loop
+        except Exception as reply_error:
             log.warning("update %s: could not apologise: %s", update.update_id, reply_error)
     return True
 

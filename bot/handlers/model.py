@@ -15,7 +15,6 @@ from bot.texts import language_of, t
 from providers.registry import Choice, ChoiceError
 
 
-
 class ModelPick(CallbackData, prefix="m"):
     """An inline button of the /model keyboard (model by index: callback data is short)."""
 

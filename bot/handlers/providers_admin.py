@@ -14,7 +14,6 @@ from bot.texts import t
 from providers.registry import ChoiceError
 
 
-
 async def on_providers(message: Message, command: CommandObject, deps: Deps) -> None:
     """List, check, enable, disable, or choose the default provider."""
     lang = language(message)

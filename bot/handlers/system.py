@@ -12,7 +12,6 @@ from bot.services.chat_settings import PromptTooLong
 from bot.texts import t
 
 
-
 async def on_system(message: Message, command: CommandObject, deps: Deps, bot: Bot) -> None:
     """Without text: show it. With text: set it. ``reset``: remove it. Admins only in groups."""
     lang = language(message)

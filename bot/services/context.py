@@ -35,7 +35,7 @@ def build_context(
     groups each user turn carries its author's name so the model can tell
     people apart. The newest turn is always kept, cut to the budget if needed.
     """
-    turns = [item for item in _usable(history)]
+    turns = list(_usable(history))
     chosen: list[ChatMessage] = []
     budget = max_chars
     for item in reversed(turns[-max_messages:]):

@@ -1,0 +1,34 @@
+"""Storage layer: SQLAlchemy models, engine, repositories (which never commit), migrations."""
+
+from bot.db.admin import ProviderStateRepository, SettingsRepository
+from bot.db.chats import ChatRepository
+from bot.db.engine import create_engine, create_session_factory
+from bot.db.messages import MessageRepository
+from bot.db.migrate import downgrade, upgrade
+from bot.db.models import (
+    Base,
+    BotSetting,
+    Chat,
+    Message,
+    MessageRole,
+    MessageStatus,
+    ProviderState,
+)
+
+__all__ = [
+    "Base",
+    "BotSetting",
+    "Chat",
+    "ChatRepository",
+    "Message",
+    "MessageRepository",
+    "MessageRole",
+    "MessageStatus",
+    "ProviderState",
+    "ProviderStateRepository",
+    "SettingsRepository",
+    "create_engine",
+    "create_session_factory",
+    "downgrade",
+    "upgrade",
+]

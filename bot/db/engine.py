@@ -1,0 +1,77 @@
+"""Build the async engine and session factory for SQLite (default) or PostgreSQL.
+
+SQLite notes (why the connect/begin hooks exist):
+
+* WAL lets readers work while one writer commits; ``busy_timeout`` makes a second
+  writer wait for the lock instead of failing at once; foreign keys are off by default
+  in SQLite and the ``ON DELETE CASCADE`` of messages needs them.
+* Python's sqlite3 driver starts transactions only before DML and lets ``SAVEPOINT``
+  escape the surrounding transaction. We switch its transaction handling off and emit
+  ``BEGIN IMMEDIATE`` ourselves: every transaction then takes the write lock up front,
+  so two sessions never both read and then fail with "database is locked" on their
+  first write (SQLite cannot upgrade a stale read snapshot); they queue on
+  ``busy_timeout`` instead. Sessions must stay short — and one task should not hold
+  two sessions at once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.pool import ConnectionPoolEntry
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+    """Create the async engine for ``url``, tuned for its backend."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(parsed, echo=echo)
+        _install_sqlite_hooks(engine)
+        return engine
+    # A pooled PostgreSQL connection may have been closed by the server or a proxy.
+    return create_async_engine(parsed, echo=echo, pool_pre_ping=True)
+
+
+def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Return a session factory whose objects stay readable after commit."""
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def _install_sqlite_hooks(engine: AsyncEngine) -> None:
+    """Apply the pragmas on every new connection and take over BEGIN."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+        # None = the driver emits no BEGIN of its own; the "begin" hook below does it.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            # WAL plus NORMAL is durable against application crashes, and much
+            # cheaper per commit than FULL; a power cut may lose the last commits.
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Connection, *_args: Any) -> None:
+        # isolation_level="AUTOCOMMIT" (for VACUUM, checkpoints) means no transaction.
+        if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")

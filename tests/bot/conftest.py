@@ -1,0 +1,114 @@
+"""The real bot (settings → services → Dispatcher) against the fake Bot API and providers.
+
+Updates go through ``Dispatcher.feed_update``; every Telegram call crosses real
+HTTP to :class:`FakeTelegram`, every provider call to :class:`FakeProviderServer`,
+and history lives in a real SQLite file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiogram.types import Update
+from sqlalchemy import select
+
+from bot.app import Application, application
+from bot.config import load_settings
+from bot.db import Message
+from tests.fakes.provider_server import PROVIDERS, FakeProviderServer
+from tests.fakes.telegram_api import FakeTelegram, FloodRules
+
+ADMIN = 1000  # in ADMIN_IDS
+USER = 2000
+OTHER = 3000
+GROUP = -100777
+
+# Handler tests are about what the bot says; pacing under flood control has its own tests
+# (tests/streaming). A roomier burst keeps several command replies in one chat legal.
+HANDLER_FLOOD_RULES = FloodRules(private_burst=30, group_burst=30, group_rate=1.0)
+
+
+@dataclass
+class Harness:
+    """One running bot and the fakes around it."""
+
+    telegram: FakeTelegram
+    providers: FakeProviderServer
+    app: Application
+
+    async def send(self, update: dict[str, Any]) -> None:
+        """Deliver an update (as built by the fake) and wait until the bot has handled it."""
+        parsed = Update.model_validate(update, context={"bot": self.app.bot})
+        await self.app.dispatcher.feed_update(self.app.bot, parsed)
+
+    def texts(self, chat_id: int) -> list[str]:
+        """What the bot has shown in a chat, message by message."""
+        return self.telegram.visible_texts(chat_id)
+
+    def last_text(self, chat_id: int) -> str:
+        """The bot's newest message in a chat."""
+        texts = self.texts(chat_id)
+        assert texts, f"the bot said nothing in chat {chat_id}"
+        return texts[-1]
+
+    def provider_bodies(self, provider: str) -> list[Any]:
+        """The JSON bodies a provider received."""
+        return [r.json for r in self.providers.requests_for(provider)]
+
+    async def stored(self, chat_id: int) -> list[Message]:
+        """Every stored message of a chat (all topics and conversations), oldest first."""
+        from bot.db import Chat, create_session_factory
+
+        async with create_session_factory(self.app.engine)() as session:
+            rows = await session.scalars(
+                select(Message).join(Chat, Chat.id == Message.chat_pk)
+                .where(Chat.chat_id == chat_id).order_by(Message.id))
+            return list(rows)
+
+
+HarnessFactory = Callable[..., Awaitable[Harness]]
+
+
+@pytest.fixture
+async def make_harness(tmp_path: Path) -> AsyncIterator[HarnessFactory]:
+    """Start the bot with setting overrides; everything is closed after the test."""
+    stack: list[Any] = []
+
+    async def start(**overrides: Any) -> Harness:
+        telegram = await FakeTelegram(rules=HANDLER_FLOOD_RULES).__aenter__()
+        stack.append(telegram)
+        providers = await FakeProviderServer().__aenter__()
+        stack.append(providers)
+        settings: dict[str, Any] = {
+            "_env_file": None,
+            "bot_token": telegram.token,
+            "telegram_api_url": telegram.base_url,
+            "database_url": f"sqlite+aiosqlite:///{tmp_path}/bot.db",
+            "providers": ("openai", "flowgpt", "vitalentum", "ai365vip", "codelinkava"),
+            "openai_api_key": "test-key",
+            "openai_models": ("fake-model-a", "fake-model-b"),
+            "admin_ids": (ADMIN,),
+            "edit_interval_private": 0.05,
+            "edit_interval_group": 0.05,
+            "rate_limit_per_minute": 0,
+            **{f"{p}_base_url": providers.url_for(p) for p in PROVIDERS},
+        }
+        settings.update(overrides)
+        context = application(load_settings(**settings))
+        app = await context.__aenter__()
+        stack.append(context)
+        return Harness(telegram, providers, app)
+
+    yield start
+    for item in reversed(stack):
+        await item.__aexit__(None, None, None)
+
+
+@pytest.fixture
+async def harness(make_harness: HarnessFactory) -> Harness:
+    """The bot with default test settings; openai (fake-model-a) answers first."""
+    return await make_harness()

@@ -1,0 +1,94 @@
+"""Settings: .env.example parses; every bad value stops startup with one line naming it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+ALL_VARIABLES = (
+    "BOT_TOKEN", "TELEGRAM_API_URL", "DATABASE_URL", "ADMIN_IDS", "ALLOWED_USER_IDS",
+    "ALLOWED_CHAT_IDS", "PROVIDERS", "DEFAULT_PROVIDER", "DEFAULT_MODEL", "VITALENTUM_BASE_URL",
+    "CODELINKAVA_BASE_URL", "AI365VIP_BASE_URL", "FLOWGPT_BASE_URL", "OPENAI_BASE_URL",
+    "OPENAI_API_KEY", "OPENAI_MODELS", "PROXY_URL", "STREAM_MODE", "EDIT_INTERVAL_PRIVATE",
+    "EDIT_INTERVAL_GROUP", "HISTORY_MAX_MESSAGES", "HISTORY_MAX_CHARS", "LOG_LEVEL",
+)
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ALL_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env from the developer's checkout
+
+
+def test_env_example_lists_every_setting_and_parses(tmp_path: Path) -> None:
+    example = (ROOT / ".env.example").read_text(encoding="utf-8")
+    for name in ALL_VARIABLES:
+        assert f"\n{name}=" in example, f"{name} missing from .env.example"
+    (tmp_path / ".env").write_text(example, encoding="utf-8")
+    settings = load_settings()
+    assert settings.bot_token.get_secret_value().startswith("123456789:")
+    assert settings.providers == ("openai",)
+    assert settings.openai_models == ("gpt-4o-mini", "gpt-4o")
+    assert settings.stream_mode == "edit"
+    provider_settings = settings.provider_settings()
+    assert provider_settings.base_url("flowgpt") == "https://prod-backend-k8s.flowgpt.com"
+    assert provider_settings.openai_api_key == "sk-replace-me"
+
+
+def test_defaults_from_the_design(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_TOKEN", "1:x")
+    settings = load_settings()
+    assert settings.telegram_api_url == "https://api.telegram.org"
+    assert settings.database_url == "sqlite+aiosqlite:///data/bot.db"
+    assert (settings.edit_interval_private, settings.edit_interval_group) == (1.0, 3.0)
+    assert settings.admin_ids == ()
+    assert settings.log_level == "INFO"
+
+
+def test_lists_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_TOKEN", "1:x")
+    monkeypatch.setenv("ADMIN_IDS", " 10, 20 ,")
+    monkeypatch.setenv("PROVIDERS", "FlowGpt,openai")
+    settings = load_settings()
+    assert settings.admin_ids == (10, 20)
+    assert settings.providers == ("flowgpt", "openai")
+
+
+@pytest.mark.parametrize(("variable", "value", "expected"), [
+    ("BOT_TOKEN", None, "BOT_TOKEN: is required"),
+    ("ADMIN_IDS", "12,abc", "ADMIN_IDS: expected comma-separated integer ids"),
+    ("PROVIDERS", "openai,bard", "PROVIDERS: unknown provider 'bard'"),
+    ("STREAM_MODE", "fast", "STREAM_MODE:"),
+    ("EDIT_INTERVAL_GROUP", "0", "EDIT_INTERVAL_GROUP:"),
+    ("HISTORY_MAX_MESSAGES", "many", "HISTORY_MAX_MESSAGES:"),
+    ("DATABASE_URL", "sqlite:///x.db", "DATABASE_URL: use sqlite+aiosqlite"),
+    ("TELEGRAM_API_URL", "ftp://x", "TELEGRAM_API_URL: must start with http"),
+    ("DEFAULT_PROVIDER", "bard", "DEFAULT_PROVIDER: unknown provider"),
+])
+def test_bad_setting_names_the_variable(monkeypatch: pytest.MonkeyPatch, variable: str,
+                                        value: str | None, expected: str) -> None:
+    if variable != "BOT_TOKEN":
+        monkeypatch.setenv("BOT_TOKEN", "1:x")
+    if value is not None:
+        monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert str(caught.value).startswith(expected)
+    assert "\n" not in str(caught.value)
+
+
+def test_bot_refuses_to_start_with_one_line(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "EDIT_INTERVAL_PRIVATE": "-1",
+           "BOT_TOKEN": "1:x"}
+    result = subprocess.run([sys.executable, "-m", "bot"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "configuration error: EDIT_INTERVAL_PRIVATE: Input should be greater than 0"]

@@ -1,0 +1,59 @@
+"""The context sent to providers: budget, order, groups, failed and retried turns."""
+
+from __future__ import annotations
+
+from bot.services.context import HistoryItem, build_context
+from providers.messages import ChatMessage
+
+
+def item(id: int, role: str, text: str, status: str = "complete", author: str | None = None,
+         reply_to: int | None = None) -> HistoryItem:
+    return HistoryItem(id=id, role=role, text=text, status=status, author_name=author,
+                       reply_to_id=reply_to)
+
+
+def build(history: list[HistoryItem], **options: object) -> list[ChatMessage]:
+    settings: dict[str, object] = {"system_prompt": None, "max_messages": 50,
+                                   "max_chars": 10_000, "group": False}
+    settings.update(options)
+    return build_context(history, **settings)  # type: ignore[arg-type]
+
+
+def test_system_prompt_first_then_turns_in_order() -> None:
+    history = [item(1, "user", "hi"), item(2, "assistant", "hello", reply_to=1),
+               item(3, "user", "how are you?")]
+    assert build(history, system_prompt="Be kind.") == [
+        ChatMessage("system", "Be kind."), ChatMessage("user", "hi"),
+        ChatMessage("assistant", "hello"), ChatMessage("user", "how are you?")]
+
+
+def test_message_budget_keeps_the_newest() -> None:
+    history = [item(i, "user" if i % 2 else "assistant", f"m{i}") for i in range(1, 11)]
+    result = build(history, max_messages=3)
+    assert [m.content for m in result] == ["m9", "m10"]  # m8 (assistant) may not open it
+
+
+def test_char_budget_keeps_the_newest_and_cuts_an_oversized_last_turn() -> None:
+    history = [item(1, "user", "a" * 50), item(2, "assistant", "b" * 50, reply_to=1),
+               item(3, "user", "c" * 30)]
+    assert [m.content for m in build(history, max_chars=90)] == ["c" * 30]
+    assert build([item(1, "user", "x" * 100)], max_chars=10) == [ChatMessage("user", "x" * 10)]
+
+
+def test_failed_answers_are_skipped_and_partial_ones_kept() -> None:
+    history = [item(1, "user", "q1"), item(2, "assistant", "", "failed", reply_to=1),
+               item(3, "user", "q2"), item(4, "assistant", "half an ans", "stopped", reply_to=3),
+               item(5, "user", "q3")]
+    assert [m.content for m in build(history)] == ["q1", "q2", "half an ans", "q3"]
+
+
+def test_retried_answer_replaces_the_earlier_one() -> None:
+    history = [item(1, "user", "q"), item(2, "assistant", "first try", reply_to=1),
+               item(3, "assistant", "second try", reply_to=1), item(4, "user", "next")]
+    assert [m.content for m in build(history)] == ["q", "second try", "next"]
+
+
+def test_group_turns_carry_their_authors() -> None:
+    history = [item(1, "user", "hi", author="Ann"), item(2, "assistant", "hey", reply_to=1),
+               item(3, "user", "me too", author="Bob")]
+    assert [m.content for m in build(history, group=True)] == ["Ann: hi", "hey", "Bob: me too"]

@@ -32,5 +32,9 @@ async def run_answer(message: Message, deps: Deps, question_id: int, *,
     except NoProviderEnabled:
         await message.reply(t("no_providers", lang))
         return
-    if outcome.error is not None and not outcome.text and outcome.delivered:
+    if outcome.text or not outcome.delivered:
+        return
+    if outcome.stop_reason is not None:
+        await message.reply(footer_for(lang)(outcome) or "")
+    elif outcome.error is not None:
         await message.reply(failure_text(outcome.error, lang))

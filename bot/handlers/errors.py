@@ -32,9 +32,7 @@ async def on_error(event: ErrorEvent, deps: Deps) -> bool:
     log.error("update %s failed", update.update_id, exc_info=error)
     if isinstance(message, Message):
         try:
-            await message.answer(t("apology", language(message)),
-                                 message_thread_id=message.message_thread_id
-                                 if message.is_topic_message else None)
+            await message.answer(t("apology", language(message)))
         except Exception as reply_error:
             log.warning("update %s: could not apologise: %s", update.update_id, reply_error)
     return True

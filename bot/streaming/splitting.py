@@ -54,7 +54,8 @@ def _open_fence(line: str, line_start: int) -> Fence | None:
     marker = opening[: len(opening) - len(opening.lstrip(opening[0]))]
     info = opening[len(marker) :].split()
     language = info[0][:_LANGUAGE_MAX] if info else ""  # all a reopened block needs
-    return Fence(marker=marker, opening=marker + language, line_start=line_start)
+    opening = f"{marker} {language}" if language[:1] == marker[0] else marker + language
+    return Fence(marker=marker, opening=opening, line_start=line_start)
 
 
 def fence_after(text: str, start: int, end: int, fence: Fence | None) -> Fence | None:

@@ -1,0 +1,92 @@
+"""Groups: who the bot answers, commands for it and for other bots, topics, migration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.bot.conftest import ADMIN, GROUP, OTHER, USER, Harness
+from tests.fakes.provider_server import last_user_text
+
+
+def echo(harness: Harness) -> None:
+    harness.providers.script("openai", lambda body: f"Answer to: {last_user_text(body)}")
+
+
+async def test_plain_chatter_is_ignored(harness: Harness) -> None:
+    echo(harness)
+    await harness.send(harness.telegram.group_message(GROUP, USER, "just talking among us"))
+    assert harness.texts(GROUP) == []
+    assert harness.providers.requests == []
+    assert harness.telegram.calls("sendChatAction") == []
+
+
+async def test_a_mention_is_answered_without_the_mention(harness: Harness) -> None:
+    echo(harness)
+    await harness.send(harness.telegram.group_message(GROUP, USER, "what is 2+2?", mention=True))
+    assert harness.texts(GROUP) == ["Answer to: User2000: what is 2+2?"]
+    sent = harness.telegram.calls("sendMessage", chat_id=GROUP)[0]
+    assert sent.params["reply_parameters"]["message_id"] > 0  # replies to the question
+
+
+async def test_a_text_mention_is_answered(harness: Harness) -> None:
+    echo(harness)
+    bot_user = harness.telegram.bot_user
+    entity = {"type": "text_mention", "offset": 0, "length": 3, "user": bot_user}
+    await harness.send(harness.telegram.group_message(GROUP, USER, "Bot, hello",
+                                                      entities=[entity]))
+    assert harness.texts(GROUP) == ["Answer to: User2000: , hello"]
+
+
+async def test_a_reply_to_the_bot_is_answered_and_authors_are_named(harness: Harness) -> None:
+    echo(harness)
+    await harness.send(harness.telegram.group_message(GROUP, USER, "first", mention=True))
+    bot_message = harness.telegram.messages(GROUP)[0]
+    await harness.send(harness.telegram.group_message(
+        GROUP, OTHER, "and me?", reply_to_message_id=bot_message.message_id))
+    body = harness.provider_bodies("openai")[-1]
+    assert body["messages"] == [
+        {"role": "user", "content": "User2000: first"},
+        {"role": "assistant", "content": "Answer to: User2000: first"},
+        {"role": "user", "content": "User3000: and me?"},
+    ]
+    # A reply to another user's message is not for the bot.
+    user_message = harness.telegram.messages(GROUP, from_bot=False)[0]
+    await harness.send(harness.telegram.group_message(
+        GROUP, OTHER, "agreed", reply_to_message_id=user_message.message_id))
+    assert len(harness.providers.requests) == 2
+
+
+async def test_commands_for_this_bot_and_not_for_others(harness: Harness) -> None:
+    name = harness.telegram.bot_user["username"]
+    await harness.send(harness.telegram.group_message(GROUP, USER, "/help@OtherBot"))
+    assert harness.texts(GROUP) == []
+    await harness.send(harness.telegram.group_message(GROUP, USER, f"/help@{name}"))
+    assert "/model" in harness.last_text(GROUP)
+
+
+async def test_forum_topics_keep_separate_histories(harness: Harness) -> None:
+    echo(harness)
+    await harness.send(harness.telegram.group_message(GROUP, USER, "in topic 5", mention=True,
+                                                      thread_id=5))
+    await harness.send(harness.telegram.group_message(GROUP, USER, "in topic 9", mention=True,
+                                                      thread_id=9))
+    last = harness.provider_bodies("openai")[-1]
+    assert last["messages"] == [{"role": "user", "content": "User2000: in topic 9"}]
+    answers = harness.telegram.calls("sendMessage", chat_id=GROUP)
+    assert [c.params.get("message_thread_id") for c in answers] == [5, 9]
+    typing = harness.telegram.calls("sendChatAction", chat_id=GROUP)
+    assert {c.params.get("message_thread_id") for c in typing} <= {5, 9}
+
+
+async def test_group_migration_moves_settings(harness: Harness) -> None:
+    await harness.send(harness.telegram.group_message(GROUP, ADMIN, "/system Talk like a pirate."))
+    new_id = -100888
+    update: dict[str, Any] = harness.telegram.group_message(GROUP, ADMIN, "x")
+    message = update["message"]
+    del message["text"]
+    message["migrate_to_chat_id"] = new_id
+    await harness.send(update)
+    echo(harness)
+    await harness.send(harness.telegram.group_message(new_id, USER, "ahoy?", mention=True))
+    body = harness.provider_bodies("openai")[-1]
+    assert body["messages"][0] == {"role": "system", "content": "Talk like a pirate."}

@@ -7,6 +7,8 @@ import logging
 import signal
 import sys
 
+from aiogram.exceptions import TelegramAPIError
+
 from bot.app import application, register_commands
 from bot.config import ConfigError, Settings, load_settings
 
@@ -35,8 +37,12 @@ async def serve(settings: Settings) -> None:
         stopped.cancel()
         await app.deps.queue.shutdown(SHUTDOWN_GRACE_SECONDS)
         await asyncio.gather(polling, stopped, return_exceptions=True)
-        if polling.exception() is not None:
-            raise polling.exception()  # type: ignore[misc]
+        try:
+            await app.last_update.confirm(app.bot)
+        except TelegramAPIError as exc:  # not worth failing a clean stop over
+            log.warning("could not confirm the last update: %s", exc)
+        if (error := polling.exception()) is not None:
+            raise error
     log.info("stopped")
 
 

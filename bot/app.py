@@ -8,13 +8,12 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramUnauthorizedError
 from aiogram.types import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.client import create_bot
 from bot.config import ConfigError, Settings
 from bot.db import MessageRepository, create_engine, create_session_factory
 from bot.db.migrate import upgrade
@@ -22,6 +21,7 @@ from bot.handlers import routers
 from bot.handlers.access import AllowListMiddleware
 from bot.handlers.deps import Deps
 from bot.handlers.permissions import AdminChecker
+from bot.handlers.updates import LastUpdate
 from bot.services.access import AccessPolicy
 from bot.services.chat import ChatService, HistoryBudget
 from bot.services.chat_settings import ChatSettingsService
@@ -44,22 +44,18 @@ class Application:
     dispatcher: Dispatcher
     deps: Deps
     engine: AsyncEngine
+    last_update: LastUpdate
 
 
-def build_dispatcher(deps: Deps) -> Dispatcher:
+def build_dispatcher(deps: Deps, last_update: LastUpdate) -> Dispatcher:
     """The dispatcher with every router, the allow-list, and ``deps`` for handlers."""
     dispatcher = Dispatcher(deps=deps)
+    dispatcher.update.outer_middleware(last_update)
     allow_list = AllowListMiddleware()
     dispatcher.message.middleware(allow_list)
     dispatcher.callback_query.middleware(allow_list)
     dispatcher.include_routers(*routers())
     return dispatcher
-
-
-def create_bot(settings: Settings) -> Bot:
-    """A Bot talking to ``TELEGRAM_API_URL`` (Telegram, a local Bot API server, or a fake)."""
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-    return Bot(settings.bot_token.get_secret_value(), session=session)
 
 
 @asynccontextmanager
@@ -88,13 +84,16 @@ async def application(settings: Settings) -> AsyncIterator[Application]:
         await control.load()
         check_default(settings, registry)
 
-        bot = create_bot(settings)
+        token = settings.bot_token.get_secret_value()
+        bot = create_bot(token, settings.telegram_api_url, wait_on_flood_control=True)
         stack.push_async_callback(bot.session.close)
+        stream_bot = create_bot(token, settings.telegram_api_url, wait_on_flood_control=False)
+        stack.push_async_callback(stream_bot.session.close)
         try:
             me = await bot.me()
         except TelegramUnauthorizedError:
             raise ConfigError("BOT_TOKEN: Telegram refused this token") from None
-        streamer = Streamer(bot, StreamConfig(
+        streamer = Streamer(stream_bot, StreamConfig(
             mode=settings.stream_mode, edit_interval_private=settings.edit_interval_private,
             edit_interval_group=settings.edit_interval_group))
         stack.push_async_callback(streamer.aclose)
@@ -114,7 +113,8 @@ async def application(settings: Settings) -> AsyncIterator[Application]:
             admins=AdminChecker(access),
             streamer=streamer,
         )
-        yield Application(bot, build_dispatcher(deps), deps, engine)
+        last_update = LastUpdate()
+        yield Application(bot, build_dispatcher(deps, last_update), deps, engine, last_update)
 
 
 def check_default(settings: Settings, registry: ProviderRegistry) -> None:

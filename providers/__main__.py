@@ -78,6 +78,8 @@ async def check(registry: ProviderRegistry, timeout: float) -> int:
 
 async def answer(provider: Provider, args: argparse.Namespace) -> int:
     """Stream one answer to stdout as it arrives."""
+    if isinstance(provider, OpenAICompatible) and not args.model:
+        await provider.discover_models()  # its default model is the first the server lists
     messages = [ChatMessage("system", args.system)] if args.system else []
     messages.append(ChatMessage("user", args.prompt))
     pieces = provider.stream(messages, model=args.model, temperature=args.temperature)

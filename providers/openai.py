@@ -75,6 +75,12 @@ class OpenAICompatible(Provider):
             return exc
         return None
 
+    async def check(self, *, model: str | None = None) -> str:
+        """Like every provider's check; without a model list, ask the server for one first."""
+        if not model and not self.models:
+            await self.discover_models()
+        return await super().check(model=model)
+
     def build_request(
         self, messages: list[ChatMessage], model: str, temperature: float | None
     ) -> PreparedRequest:

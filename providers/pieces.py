@@ -7,6 +7,7 @@ provider base can drive any of them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any, Protocol
 
 from providers.streams import DONE, DecodeError, NDJsonDecoder, SSEJsonDecoder, Utf8Decoder
@@ -23,10 +24,10 @@ class PieceDecoder(Protocol):
     def done(self) -> bool:
         """Whether the protocol's end marker was read."""
 
-    def feed(self, chunk: bytes) -> list[str]:
-        """Text pieces completed by this chunk."""
+    def feed(self, chunk: bytes) -> Iterable[str]:
+        """Text pieces completed by this chunk (an error is raised where it is met)."""
 
-    def close(self) -> list[str]:
+    def close(self) -> Iterable[str]:
         """Text pieces completed by the end of the body."""
 
 
@@ -41,24 +42,22 @@ class ChatCompletionPieces:
         """Whether ``data: [DONE]`` was read."""
         return self._events.done
 
-    def feed(self, chunk: bytes) -> list[str]:
+    def feed(self, chunk: bytes) -> Iterator[str]:
         """Text pieces of the events this chunk completes."""
         return self._texts(self._events.feed(chunk))
 
-    def close(self) -> list[str]:
+    def close(self) -> Iterator[str]:
         """Text pieces of the last event."""
         return self._texts(self._events.close())
 
     @staticmethod
-    def _texts(values: list[Any]) -> list[str]:
-        pieces: list[str] = []
+    def _texts(values: Iterable[Any]) -> Iterator[str]:
         for value in values:
             if value is DONE:
-                break
+                return
             text = delta_content(value)
             if text:
-                pieces.append(text)
-        return pieces
+                yield text
 
 
 def delta_content(value: Any) -> str | None:
@@ -92,17 +91,16 @@ class FlowEventPieces:
     def __init__(self) -> None:
         self._events = NDJsonDecoder()
 
-    def feed(self, chunk: bytes) -> list[str]:
+    def feed(self, chunk: bytes) -> Iterator[str]:
         """Text pieces of the lines this chunk completes."""
         return self._texts(self._events.feed(chunk))
 
-    def close(self) -> list[str]:
+    def close(self) -> Iterator[str]:
         """Text pieces of the last line."""
         return self._texts(self._events.close())
 
     @staticmethod
-    def _texts(values: list[Any]) -> list[str]:
-        pieces: list[str] = []
+    def _texts(values: Iterable[Any]) -> Iterator[str]:
         for value in values:
             if not isinstance(value, dict):
                 raise DecodeError(f"event is not an object: {str(value)[:80]!r}")
@@ -112,8 +110,7 @@ class FlowEventPieces:
             if not isinstance(data, str):
                 raise DecodeError("text event has no string 'data'")
             if data:
-                pieces.append(data)
-        return pieces
+                yield data
 
 
 class PlainTextPieces:

@@ -5,13 +5,16 @@ whatever chunks the network delivers (split inside a line, inside a
 multi-byte UTF-8 character, between ``\\r`` and ``\\n``) and returns what is
 complete so far; ``close()`` flushes what the end of the body completes (a
 last line without a newline). Malformed input raises :class:`DecodeError`,
-which providers translate into their own error tree.
+which providers translate into their own error tree. The JSON decoders return
+iterators that raise only when they reach the bad line, so the values before
+it are delivered whatever the chunking (iterate each result to its end).
 """
 
 from __future__ import annotations
 
 import codecs
 import json
+from collections.abc import Iterator
 from typing import Any, Final
 
 DONE: Final = object()
@@ -98,30 +101,28 @@ class SSEJsonDecoder:
         self._data: list[str] = []
         self.done = False
 
-    def feed(self, chunk: bytes) -> list[Any]:
-        """Return the JSON values (or :data:`DONE`) this chunk completes."""
-        return self._consume(self._lines.feed(chunk))
+    def feed(self, chunk: bytes) -> Iterator[Any]:
+        """The JSON values (or :data:`DONE`) this chunk completes."""
+        return self._consume(self._lines.feed(chunk), final=False)
 
-    def close(self) -> list[Any]:
+    def close(self) -> Iterator[Any]:
         """Flush the last event; an unfinished payload is a :class:`DecodeError`."""
-        values = self._consume(self._lines.close())
-        values.extend(self._dispatch(strict=True))
-        return values
+        return self._consume(self._lines.close(), final=True)
 
-    def _consume(self, lines: list[str]) -> list[Any]:
-        values: list[Any] = []
+    def _consume(self, lines: list[str], *, final: bool) -> Iterator[Any]:
         for line in lines:
             if self.done:
-                break
+                return
             if not line:
-                values.extend(self._dispatch(strict=True))
+                yield from self._dispatch(strict=True)
                 continue
             field, _, value = line.partition(":")
             if field != "data":
                 continue  # comments (":..."), event, id, retry
             self._data.append(value[1:] if value.startswith(" ") else value)
-            values.extend(self._dispatch(strict=False))
-        return values
+            yield from self._dispatch(strict=False)
+        if final:
+            yield from self._dispatch(strict=True)
 
     def _dispatch(self, *, strict: bool) -> list[Any]:
         if not self._data:
@@ -148,22 +149,21 @@ class NDJsonDecoder:
     def __init__(self) -> None:
         self._lines = LineDecoder()
 
-    def feed(self, chunk: bytes) -> list[Any]:
-        """Return the JSON values of the lines this chunk completes."""
+    def feed(self, chunk: bytes) -> Iterator[Any]:
+        """The JSON values of the lines this chunk completes."""
         return self._parse(self._lines.feed(chunk))
 
-    def close(self) -> list[Any]:
+    def close(self) -> Iterator[Any]:
         """Parse the last line, which may lack a newline."""
         return self._parse(self._lines.close())
 
     @staticmethod
-    def _parse(lines: list[str]) -> list[Any]:
-        values: list[Any] = []
+    def _parse(lines: list[str]) -> Iterator[Any]:
         for line in lines:
             if not line.strip():
                 continue
             try:
-                values.append(json.loads(line))
+                value = json.loads(line)
             except ValueError as exc:
                 raise DecodeError(f"line is not JSON: {line[:120]!r}") from exc
-        return values
+            yield value

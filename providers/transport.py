@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
-from aiohttp_socks import ProxyConnector, ProxyError, ProxyTimeoutError
+from aiohttp_socks import ProxyConnectionError, ProxyConnector, ProxyError, ProxyTimeoutError
 
 from providers.errors import (
     AccessDenied,
@@ -89,7 +89,7 @@ async def stream_body(
             timeout=timeouts.client_timeout(),
         ) as response:
             if response.status >= 400:
-                excerpt = await response.content.read(EXCERPT_BYTES)
+                excerpt = await read_excerpt(response)
                 raise http_error(provider, response.status, response.headers,
                                  excerpt.decode("utf-8", errors="replace"))
             async for chunk in response.content.iter_any():
@@ -99,7 +99,8 @@ async def stream_body(
     except (TimeoutError, ProxyTimeoutError) as exc:
         raise ProviderTimeout(f"no answer within the time limit ({exc.__class__.__name__})",
                               provider=provider) from exc
-    except (aiohttp.ClientError, ProxyError, OSError) as exc:
+    # aiohttp_socks' ProxyConnectionError (a dead SOCKS proxy) is not an OSError.
+    except (aiohttp.ClientError, ProxyError, ProxyConnectionError, OSError) as exc:
         raise ProviderUnavailable(f"connection failed: {describe(exc)}", provider=provider) from exc
 
 
@@ -122,6 +123,17 @@ async def fetch_json(
         return json.loads(body)
     except ValueError as exc:
         raise ResponseFormatError(f"{url} did not answer JSON", provider=provider) from exc
+
+
+async def read_excerpt(response: aiohttp.ClientResponse) -> bytes:
+    """The first ``EXCERPT_BYTES`` of an error body, however many chunks they arrive in."""
+    excerpt = b""
+    while len(excerpt) < EXCERPT_BYTES:
+        chunk = await response.content.read(EXCERPT_BYTES - len(excerpt))
+        if not chunk:
+            break
+        excerpt += chunk
+    return excerpt
 
 
 def describe(exc: BaseException) -> str:

@@ -1,0 +1,1 @@
+"""Tests of the storage layer (bot/db, migrations) on every available backend."""

@@ -1,0 +1,244 @@
+"""MessageRepository: storing turns, finishing answers, history windows, the startup sweep."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.db import (
+    Chat,
+    ChatRepository,
+    MessageRepository,
+    MessageRole,
+    MessageStatus,
+)
+
+Sessions = async_sessionmaker[AsyncSession]
+USER, ASSISTANT = MessageRole.USER, MessageRole.ASSISTANT
+
+
+async def _chat(session: AsyncSession, chat_id: int = 1) -> Chat:
+    return await ChatRepository(session).get_or_create(chat_id)
+
+
+async def test_add_stores_in_the_current_conversation(session_factory: Sessions) -> None:
+    """A stored message gets an id at once and keeps every field given."""
+    async with session_factory() as session:
+        chat = await _chat(session)
+        await ChatRepository(session).new_conversation(chat)
+        message = await MessageRepository(session).add(
+            chat,
+            role=USER,
+            text="Привет 👋",
+            author_id=10,
+            author_name="Ann",
+            telegram_message_id=555,
+        )
+        assert message.id is not None
+        await session.commit()
+    async with session_factory() as session:
+        stored = await MessageRepository(session).get(message.id)
+        assert stored is not None
+        assert (stored.chat_pk, stored.conversation) == (chat.id, 2)
+        assert (stored.role, stored.status, stored.text) == ("user", "complete", "Привет 👋")
+        assert (stored.author_id, stored.author_name, stored.telegram_message_id) == (
+            10,
+            "Ann",
+            555,
+        )
+        assert stored.created_at.tzinfo is not None
+
+
+async def test_get_unknown_message_is_none(session: AsyncSession) -> None:
+    """An id that was never stored reads as None."""
+    assert await MessageRepository(session).get(123456) is None
+
+
+async def test_finish_records_the_outcome(session_factory: Sessions) -> None:
+    """A streamed answer ends with its text, status, error and (fallback) provider."""
+    async with session_factory() as session:
+        messages = MessageRepository(session)
+        chat = await _chat(session)
+        question = await messages.add(chat, role=USER, text="q", telegram_message_id=1)
+        answer = await messages.add(
+            chat,
+            role=ASSISTANT,
+            text="",
+            status=MessageStatus.STREAMING,
+            reply_to_id=question.id,
+            telegram_message_id=2,
+            provider="vitalentum",
+            model="gpt-3.5-turbo",
+        )
+        await session.commit()
+    async with session_factory() as session:
+        await MessageRepository(session).finish(
+            answer.id,
+            text="partial answ",
+            status=MessageStatus.INTERRUPTED,
+            error="connection reset",
+            provider="openai",
+            model="gpt-4o-mini",
+        )
+        await session.commit()
+    async with session_factory() as session:
+        stored = await MessageRepository(session).get(answer.id)
+        assert stored is not None
+        assert (stored.text, stored.status, stored.error) == (
+            "partial answ",
+            "interrupted",
+            "connection reset",
+        )
+        assert (stored.provider, stored.model) == ("openai", "gpt-4o-mini")
+        assert stored.telegram_message_id == 2  # not given: kept
+        assert stored.reply_to_id == question.id
+        assert stored.updated_at >= stored.created_at
+
+
+async def test_finish_updates_a_message_loaded_in_the_same_session(session: AsyncSession) -> None:
+    """The object the session already holds shows the finished state."""
+    messages = MessageRepository(session)
+    chat = await _chat(session)
+    answer = await messages.add(chat, role=ASSISTANT, text="", status=MessageStatus.STREAMING)
+    await messages.finish(
+        answer.id, text="done", status=MessageStatus.COMPLETE, telegram_message_id=9
+    )
+    assert (answer.text, answer.status, answer.telegram_message_id) == ("done", "complete", 9)
+
+
+async def test_recent_returns_the_newest_oldest_first(session: AsyncSession) -> None:
+    """The window is the last ``limit`` messages, in the order they were written."""
+    messages = MessageRepository(session)
+    chat = await _chat(session)
+    other = await _chat(session, 2)
+    for n in range(6):
+        await messages.add(chat, role=USER if n % 2 == 0 else ASSISTANT, text=f"m{n}")
+        await messages.add(other, role=USER, text=f"other{n}")
+    assert [m.text for m in await messages.recent(chat, limit=3)] == ["m3", "m4", "m5"]
+    assert [m.text for m in await messages.recent(chat, limit=50)] == [f"m{n}" for n in range(6)]
+    assert await messages.recent(chat, limit=0) == []
+
+
+async def test_recent_sees_only_the_current_conversation(session: AsyncSession) -> None:
+    """After /reset the window holds only what was said since."""
+    chats, messages = ChatRepository(session), MessageRepository(session)
+    chat = await _chat(session)
+    await messages.add(chat, role=USER, text="old")
+    await chats.new_conversation(chat)
+    await messages.add(chat, role=USER, text="new")
+    assert [m.text for m in await messages.recent(chat, limit=10)] == ["new"]
+
+
+async def test_recent_includes_every_status(session: AsyncSession) -> None:
+    """Failed and interrupted turns stay visible so the service can decide what to send."""
+    messages = MessageRepository(session)
+    chat = await _chat(session)
+    await messages.add(chat, role=USER, text="q")
+    await messages.add(chat, role=ASSISTANT, text="", status=MessageStatus.FAILED)
+    statuses = [m.status for m in await messages.recent(chat, limit=10)]
+    assert statuses == ["complete", "failed"]
+
+
+async def test_last_user_message(session: AsyncSession) -> None:
+    """The latest user turn of the current conversation, skipping answers."""
+    chats, messages = ChatRepository(session), MessageRepository(session)
+    chat = await _chat(session)
+    assert await messages.last_user_message(chat) is None
+    await messages.add(chat, role=USER, text="first")
+    await messages.add(chat, role=USER, text="second")
+    await messages.add(chat, role=ASSISTANT, text="answer")
+    last = await messages.last_user_message(chat)
+    assert last is not None
+    assert last.text == "second"
+    await chats.new_conversation(chat)
+    assert await messages.last_user_message(chat) is None
+
+
+async def test_mark_streaming_interrupted(session_factory: Sessions) -> None:
+    """Startup: answers cut off by a crash become interrupted, with the reason."""
+    async with session_factory() as session:
+        messages = MessageRepository(session)
+        chat = await _chat(session)
+        other = await _chat(session, 2)
+        done = await messages.add(chat, role=ASSISTANT, text="ok")
+        cut = await messages.add(chat, role=ASSISTANT, text="half", status=MessageStatus.STREAMING)
+        cut2 = await messages.add(other, role=ASSISTANT, text="", status=MessageStatus.STREAMING)
+        await session.commit()
+    async with session_factory() as session:
+        assert await MessageRepository(session).mark_streaming_interrupted("bot restarted") == 2
+        await session.commit()
+    async with session_factory() as session:
+        messages = MessageRepository(session)
+        for message_id in (cut.id, cut2.id):
+            stored = await messages.get(message_id)
+            assert stored is not None
+            assert (stored.status, stored.error) == ("interrupted", "bot restarted")
+        kept = await messages.get(done.id)
+        assert kept is not None
+        assert (kept.status, kept.error) == ("complete", None)
+        assert await messages.mark_streaming_interrupted("again") == 0
+
+
+async def _plan(engine: AsyncEngine, run: Any) -> str:
+    """The query plan of the statement ``run`` makes the repository execute."""
+    captured: list[tuple[str, Any]] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        captured.append((statement, params))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", capture)
+    async with AsyncSession(engine) as session:
+        chat = await _chat(session)
+        for n in range(20):
+            await MessageRepository(session).add(chat, role=USER, text=f"m{n}")
+        captured.clear()
+        await run(session, chat)
+        statement, params = captured[-1]
+        conn = await session.connection()
+        if engine.dialect.name == "sqlite":
+            rows = await conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params)
+            plan = "\n".join(str(row[-1]) for row in rows)
+        else:
+            # Tiny tables favour a sequential scan; ask whether the index can serve it.
+            await conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            rows = await conn.exec_driver_sql(f"EXPLAIN {statement}", params)
+            plan = "\n".join(str(row[0]) for row in rows)
+        await session.rollback()
+    event.remove(engine.sync_engine, "before_cursor_execute", capture)
+    return plan
+
+
+async def test_recent_reads_the_history_index(db: AsyncEngine) -> None:
+    """Loading a window walks ix_messages_history and needs no sort, however big the table."""
+
+    async def recent(session: AsyncSession, chat: Chat) -> None:
+        await MessageRepository(session).recent(chat, limit=5)
+
+    plan = await _plan(db, recent)
+    assert "ix_messages_history" in plan
+    assert "TEMP B-TREE" not in plan.upper()  # SQLite: no separate ORDER BY step
+    assert "Sort" not in plan  # PostgreSQL: no Sort node
+
+
+async def test_startup_sweep_reads_the_partial_index(db: AsyncEngine) -> None:
+    """The sweep finds streaming rows through the small partial index, not a table scan."""
+
+    async def sweep(session: AsyncSession, chat: Chat) -> None:
+        await MessageRepository(session).mark_streaming_interrupted("x")
+
+    plan = await _plan(db, sweep)
+    assert "ix_messages_streaming" in plan
+
+
+async def test_unknown_role_or_status_is_refused(session: AsyncSession) -> None:
+    """Only the documented roles and statuses reach the table."""
+    messages = MessageRepository(session)
+    chat = await _chat(session)
+    with pytest.raises(ValueError, match="'bot'"):
+        await messages.add(chat, role="bot", text="x")  # type: ignore[arg-type]
+    message = await messages.add(chat, role=USER, text="x")
+    with pytest.raises(ValueError, match="'done'"):
+        await messages.finish(message.id, text="x", status="done")  # type: ignore[arg-type]

@@ -1,0 +1,43 @@
+"""Fakes of the outside world for tests; the provider server's API is re-exported here."""
+
+from tests.fakes.provider_server import (
+    CHAT_PATHS,
+    PROVIDERS,
+    Answer,
+    Chunker,
+    Delivery,
+    Failure,
+    FakeProviderServer,
+    Hang,
+    Raw,
+    RecordedRequest,
+    Reply,
+    awkward,
+    bytewise,
+    every,
+    frame,
+    last_user_text,
+    split_at,
+    whole,
+)
+
+__all__ = [
+    "CHAT_PATHS",
+    "PROVIDERS",
+    "Answer",
+    "Chunker",
+    "Delivery",
+    "Failure",
+    "FakeProviderServer",
+    "Hang",
+    "Raw",
+    "RecordedRequest",
+    "Reply",
+    "awkward",
+    "bytewise",
+    "every",
+    "frame",
+    "last_user_text",
+    "split_at",
+    "whole",
+]

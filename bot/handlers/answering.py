@@ -15,8 +15,7 @@ from bot.texts import t
 STOP_CALLBACK = "stop"
 
 
-async def run_answer(message: Message, deps: Deps, question_id: int, *,
-                     retry: bool = False) -> None:
+async def run_answer(message: Message, deps: Deps, question_id: int) -> None:
     """Answer the stored question ``question_id`` asked by ``message``."""
     lang = language(message)
     key = chat_key(message)
@@ -25,7 +24,7 @@ async def run_answer(message: Message, deps: Deps, question_id: int, *,
             stop = StopButton(t("stop_button", lang), STOP_CALLBACK)
             async with deps.streamer.open(target_of(message), stop_button=stop) as writer:
                 outcome = await deps.chat.answer(key, question_id, writer, running,
-                                                 footer_for(lang), retry=retry)
+                                                 footer_for(lang))
     except ChatBusy:
         await message.reply(t("busy", lang))
         return

@@ -36,7 +36,7 @@ async def on_retry(message: Message, deps: Deps) -> None:
     if question_id is None:
         await message.reply(t("retry_nothing", language(message)))
         return
-    await run_answer(message, deps, question_id, retry=True)
+    await run_answer(message, deps, question_id)
 
 
 async def on_stop(message: Message, deps: Deps) -> None:

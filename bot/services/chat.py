@@ -73,14 +73,16 @@ class ChatService:
         writer: AnswerWriter,
         running: RunningAnswer,
         footer_for: FooterFor,
-        *,
-        retry: bool = False,
     ) -> Outcome:
-        """Stream the answer to a stored question into ``writer`` and store how it ended."""
+        """Stream the answer to a stored question into ``writer`` and store how it ended.
+
+        Asking again for a question already answered is a /retry: the new answer
+        replaces the old one in later contexts.
+        """
         if running.stopped.is_set():
             await writer.close()
             return Outcome(status=MessageStatus.INTERRUPTED, stop_reason=running.reason)
-        context, choice, answer_id = await self._prepare(key, question_id, retry=retry)
+        context, choice, answer_id = await self._prepare(key, question_id)
         outcome = Outcome(provider=choice.provider, model=choice.model)
         stream = FallbackStream(self._control.attempts(choice), context)
         first_piece_ms: int | None = None
@@ -106,19 +108,16 @@ class ChatService:
                                    first_piece_ms, stream.failures)
         return outcome
 
-    async def _prepare(
-        self, key: ChatKey, question_id: int, *, retry: bool
-    ) -> tuple[list[ChatMessage], Choice, int]:
+    async def _prepare(self, key: ChatKey, question_id: int
+                       ) -> tuple[list[ChatMessage], Choice, int]:
         async with self._sessions() as session, session.begin():
             chat = await ChatRepository(session).get_or_create(key.chat_id, key.thread_id)
             messages = MessageRepository(session)
             # A few extra rows leave room for failed turns the context skips.
             stored = await messages.recent(chat, limit=self._budget.max_messages + 8)
-            if retry:
-                stored = [m for m in stored if m.id <= question_id]
             choice = self._control.choice_for(chat.provider, chat.model)
             context = build_context(
-                [_history_item(m) for m in stored], system_prompt=chat.system_prompt,
+                [_history_item(m) for m in stored], question_id, system_prompt=chat.system_prompt,
                 max_messages=self._budget.max_messages, max_chars=self._budget.max_chars,
                 group=chat.chat_type != "private")
             placeholder = await messages.add(

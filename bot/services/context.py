@@ -22,6 +22,7 @@ class HistoryItem:
 
 def build_context(
     history: Sequence[HistoryItem],
+    question_id: int,
     *,
     system_prompt: str | None,
     max_messages: int,
@@ -30,12 +31,15 @@ def build_context(
 ) -> list[ChatMessage]:
     """The system prompt plus the newest turns that fit the budget, oldest first.
 
+    The conversation ends with question ``question_id``: later questions (still
+    waiting their turn) and answers to it or to them (a /retry) are left out.
     Failed answers (no text) and answers superseded by a later /retry are
-    left out; stopped or interrupted answers keep their partial text. In
+    left out too; stopped or interrupted answers keep their partial text. In
     groups each user turn carries its author's name so the model can tell
     people apart. The newest turn is always kept, cut to the budget if needed.
     """
-    turns = list(_usable(history))
+    turns = _usable(sorted((item for item in history if _before(item, question_id)),
+                           key=_conversation_order))
     chosen: list[ChatMessage] = []
     budget = max_chars
     for item in reversed(turns[-max_messages:]):
@@ -56,6 +60,19 @@ def build_context(
     if system_prompt:
         chosen.insert(0, ChatMessage("system", system_prompt))
     return chosen
+
+
+def _before(item: HistoryItem, question_id: int) -> bool:
+    if item.role == "user" or item.reply_to_id is None:
+        return item.id <= question_id
+    return item.reply_to_id < question_id
+
+
+def _conversation_order(item: HistoryItem) -> tuple[int, int, int]:
+    # An answer goes right after its question, even when another question was stored first.
+    if item.role == "assistant" and item.reply_to_id is not None:
+        return (item.reply_to_id, 1, item.id)
+    return (item.id, 0, item.id)
 
 
 def _usable(history: Sequence[HistoryItem]) -> list[HistoryItem]:

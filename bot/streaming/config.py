@@ -21,7 +21,7 @@ class StreamConfig:
     edit_interval_private: float = 1.0  # Telegram: about one message per second per chat
     edit_interval_group: float = 3.0  # Telegram: about 20 messages per minute per group
     global_rate: float = 30.0  # calls per second over all chats (Telegram's bulk limit)
-    global_burst: int = 30
+    global_burst: int = 10  # at most rate + burst calls in any one second
     first_word_wait: float = 0.3  # longest wait for a word boundary before the first text
     typing_every: float = 4.0  # Telegram shows "typing…" for up to 5 s
     part_limit: int = 4000  # UTF-16 units per streamed message; margin under 4096 for rendering

@@ -12,11 +12,14 @@ def item(id: int, role: str, text: str, status: str = "complete", author: str | 
                        reply_to_id=reply_to)
 
 
-def build(history: list[HistoryItem], **options: object) -> list[ChatMessage]:
+def build(history: list[HistoryItem], question_id: int | None = None,
+          **options: object) -> list[ChatMessage]:
     settings: dict[str, object] = {"system_prompt": None, "max_messages": 50,
                                    "max_chars": 10_000, "group": False}
     settings.update(options)
-    return build_context(history, **settings)  # type: ignore[arg-type]
+    last_question = max(i.id for i in history if i.role == "user")
+    return build_context(history, question_id or last_question,
+                         **settings)  # type: ignore[arg-type]
 
 
 def test_system_prompt_first_then_turns_in_order() -> None:
@@ -28,9 +31,11 @@ def test_system_prompt_first_then_turns_in_order() -> None:
 
 
 def test_message_budget_keeps_the_newest() -> None:
-    history = [item(i, "user" if i % 2 else "assistant", f"m{i}") for i in range(1, 11)]
-    result = build(history, max_messages=3)
-    assert [m.content for m in result] == ["m9", "m10"]  # m8 (assistant) may not open it
+    history = [item(i, "user", f"m{i}") if i % 2 else
+               item(i, "assistant", f"m{i}", reply_to=i - 1) for i in range(1, 12)]
+    assert [m.content for m in build(history, max_messages=3)] == ["m9", "m10", "m11"]
+    # m8, an answer, may not open the conversation.
+    assert [m.content for m in build(history, max_messages=4)] == ["m9", "m10", "m11"]
 
 
 def test_char_budget_keeps_the_newest_and_cuts_an_oversized_last_turn() -> None:
@@ -57,3 +62,17 @@ def test_group_turns_carry_their_authors() -> None:
     history = [item(1, "user", "hi", author="Ann"), item(2, "assistant", "hey", reply_to=1),
                item(3, "user", "me too", author="Bob")]
     assert [m.content for m in build(history, group=True)] == ["Ann: hi", "hey", "Bob: me too"]
+
+
+def test_a_retried_question_ends_the_context_without_its_old_answer() -> None:
+    history = [item(1, "user", "q1"), item(2, "assistant", "a1", reply_to=1),
+               item(3, "user", "q2"), item(4, "assistant", "old a2", reply_to=3)]
+    assert [m.content for m in build(history, question_id=3)] == ["q1", "a1", "q2"]
+
+
+def test_questions_waiting_their_turn_stay_out_of_an_earlier_answer() -> None:
+    # q2 arrived before q1's answer began: rows are q1, q2, a1 (placeholder later).
+    history = [item(1, "user", "q1"), item(2, "user", "q2"),
+               item(3, "assistant", "a1", reply_to=1)]
+    assert [m.content for m in build(history, question_id=1)] == ["q1"]
+    assert [m.content for m in build(history, question_id=2)] == ["q1", "a1", "q2"]

@@ -100,7 +100,7 @@ class ChatService:
         if outcome.text:
             delivery = await writer.finish(footer_for(outcome))
             outcome.delivered = delivery.delivered
-            telegram_id = delivery.message_ids[-1] if delivery.message_ids else None
+            telegram_id = delivery.message_ids[0] if delivery.message_ids else None
         else:
             await writer.close()
         await self._store(answer_id, outcome, telegram_id)

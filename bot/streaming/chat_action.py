@@ -28,13 +28,16 @@ async def type_until(
     """Send ``typing`` now and every ``every`` seconds until ``shown`` is set.
 
     Chat actions do not take the chat's turn (the first text must not wait for
-    them) but respect its flood-control window and the bot-wide limit.
+    them) but respect its flood-control window; they only use a bot-wide slot
+    that is free at once, so under load they never delay anybody's text.
     """
     while not shown.is_set():
         await pace.wait_unblocked()
-        await limiter.acquire()
         if shown.is_set():
             return
+        if not limiter.try_acquire():
+            await wait_event(clock, shown, every)
+            continue
         result = await attempt(
             bot.send_chat_action(
                 chat_id=target.chat_id,

@@ -28,6 +28,15 @@ class RateLimiter:
         self._clock = clock
         self._theoretical = -math.inf  # when the bucket would be exactly empty
 
+    def try_acquire(self) -> bool:
+        """Take a slot only if one is free right now (for calls that may be skipped)."""
+        now = self._clock.now()
+        due = max(self._theoretical, now)
+        if due - self._tolerance > now + _EPSILON:
+            return False
+        self._theoretical = due + self._spacing
+        return True
+
     async def acquire(self) -> None:
         """Wait for a slot (returns at once while the burst allowance lasts)."""
         now = self._clock.now()

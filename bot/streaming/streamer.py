@@ -33,6 +33,11 @@ class Streamer:
         """The settings this streamer was built with."""
         return self._config
 
+    @property
+    def open_writers(self) -> int:
+        """Writers opened and neither finished nor closed yet."""
+        return len(self._writers)
+
     def open(self, target: ChatTarget, *, stop_button: StopButton | None = None) -> StreamWriter:
         """Start rendering a new answer into ``target`` (typing… shows at once).
 

@@ -1,17 +1,12 @@
 """The stream writer: one background task renders one growing answer into one chat.
 
-``append`` only records text and wakes the task; the task does every Telegram
-call, one per turn of the chat's pace, always with the latest text:
-
-* closed parts first, in order, with their final rendering (the answer's
-  messages stay in order);
-* then the growing part: a message sent and then edited (edit mode, with the
-  stop button), or a native draft (draft mode);
-* once ``finish`` was called: every part rendered, the footer appended, the
-  stop button removed (edit mode) or the draft replaced by real messages.
-
-What a failed call means is decided in :mod:`bot.streaming.calls`; the
-reaction is :meth:`StreamWriter._handle`.
+``append`` only records text and wakes the task, so reading the provider is
+never slowed by Telegram. The task makes every Telegram call, one per turn of
+the chat's pace (and a bot-wide slot), always with the latest text; which call
+comes next is decided by :class:`~bot.streaming.plan.AnswerPlan`, what a
+failure means by :mod:`bot.streaming.calls`, and the reaction to it by
+:meth:`StreamWriter._handle`. The first text waits for a whole word, at most
+``first_word_wait`` after the first piece; "typing…" shows until then.
 """
 
 from __future__ import annotations
@@ -26,7 +21,6 @@ from typing import Self
 from aiogram import Bot
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.streaming.answer import AnswerText
 from bot.streaming.base import ChatTarget, Delivery, StopButton
 from bot.streaming.calls import Outcome, Result
 from bot.streaming.chat_action import type_until
@@ -34,7 +28,7 @@ from bot.streaming.clock import Clock, wait_event
 from bot.streaming.config import StreamConfig
 from bot.streaming.jobs import Destination, Job, perform
 from bot.streaming.pacing import ChatPace, RateLimiter
-from bot.streaming.render import Rendered, with_footer
+from bot.streaming.plan import AnswerPlan
 
 log = logging.getLogger(__name__)
 
@@ -57,26 +51,18 @@ class StreamWriter:
     ) -> None:
         self._bot, self._target, self._chat_id = bot, target, target.chat_id
         self._config, self._clock, self._pace, self._limiter = config, clock, pace, limiter
-        self._on_close = on_close
-        self._keyboard = None
+        self._on_close: Callable[[StreamWriter], None] | None = on_close
+        self._keyboard: InlineKeyboardMarkup | None = None
         if stop_button is not None:
             button = InlineKeyboardButton(
                 text=stop_button.label, callback_data=stop_button.callback_data
             )
             self._keyboard = InlineKeyboardMarkup(inline_keyboard=[[button]])
-        self._use_draft = draft
         self.draft_id: int | None = secrets.randbelow(2**31 - 2) + 1 if draft else None
-        self._answer = AnswerText(config.part_limit)
+        self._plan = AnswerPlan(config.part_limit, draft=draft, keyboard=stop_button is not None)
         self._changed = asyncio.Event()
         self._first_shown = asyncio.Event()
         self._first_piece_at: float | None = None
-        self._finishing = False
-        self._footer: str | None = None
-        self._slots: list[Rendered] | None = None  # final renderings, fixed by finish()
-        self._final_done = 0  # slots (parts, then the footer) delivered in their final form
-        self._ids: dict[int, int] = {}  # slot -> message id
-        self._shown: dict[int, tuple[object, ...]] = {}  # slot -> what its message shows
-        self._draft_shown: tuple[object, ...] | None = None
         self._abandoned = False
         self._failing_since: float | None = None
         self._failures = 0
@@ -94,6 +80,8 @@ class StreamWriter:
         )
         self._typing = asyncio.create_task(typing, name="stream-typing")
         self._task = asyncio.create_task(self._run(), name="stream-writer")
+        # A finished answer frees its place in the streamer even if close() is forgotten.
+        self._task.add_done_callback(lambda _: self._release())
 
     # -- the AnswerWriter interface ---------------------------------------------------------
 
@@ -105,13 +93,13 @@ class StreamWriter:
     @property
     def mode(self) -> str:
         """``"draft"`` while native drafts are used, else ``"edit"``."""
-        return "draft" if self._use_draft else "edit"
+        return "draft" if self._plan.use_draft else "edit"
 
     def append(self, piece: str) -> None:
         """Add a piece of text; returns at once (never raises, never waits for Telegram)."""
-        if self._finishing or self._abandoned or not piece:
+        if self._plan.finishing or self._abandoned or not piece:
             return
-        if self._answer.append(piece):
+        if self._plan.answer.append(piece):
             self._first_piece_at = self._clock.now()
         self._changed.set()
 
@@ -123,8 +111,8 @@ class StreamWriter:
         """
         if self._closed:
             raise RuntimeError("finish() called on a closed writer")
-        if not self._finishing:
-            self._finishing, self._footer = True, footer
+        if not self._plan.finishing:
+            self._plan.finish(footer)
             self._changed.set()
         return await asyncio.shield(self._task)
 
@@ -139,7 +127,12 @@ class StreamWriter:
         for result in results:
             if isinstance(result, Exception):
                 log.error("stream writer failed", exc_info=result)
-        self._on_close(self)
+        self._release()
+
+    def _release(self) -> None:
+        if self._on_close is not None:
+            on_close, self._on_close = self._on_close, None
+            on_close(self)
 
     async def __aenter__(self) -> Self:
         """``async with streamer.open(...) as writer``: the writer closes on exit."""
@@ -159,9 +152,9 @@ class StreamWriter:
     async def _run(self) -> Delivery:
         try:
             while not self._abandoned:
-                job = self._next_job()
+                job = self._plan.next_job()
                 if job is None:
-                    if self._finishing:
+                    if self._plan.finishing:
                         break
                     await self._changed.wait()
                     self._changed.clear()
@@ -170,65 +163,24 @@ class StreamWriter:
                     await self._await_first_word()
                 await self._pace.wait_turn()
                 await self._limiter.acquire()
-                job = self._next_job()  # the text grew while we waited: send the latest
+                job = self._plan.next_job()  # the text grew while we waited: send the latest
                 if job is None or self._abandoned:
                     continue
                 await self._handle(job, await self._perform(job))
         finally:
             self._typing.cancel()
-        ids = [self._ids[slot] for slot in sorted(self._ids)]
-        return Delivery(message_ids=ids, delivered=not self._abandoned)
+        return Delivery(message_ids=self._plan.message_ids(), delivered=not self._abandoned)
 
     async def _await_first_word(self) -> None:
         """Hold the first text until a whole word is there, but at most ``first_word_wait``."""
         start = self._first_piece_at if self._first_piece_at is not None else self._clock.now()
         deadline = start + self._config.first_word_wait
-        while not (self._answer.word_seen or self._finishing or self._abandoned):
+        while not (self._plan.answer.word_seen or self._plan.finishing or self._abandoned):
             left = deadline - self._clock.now()
             if left <= 0:
                 return
             self._changed.clear()
             await wait_event(self._clock, self._changed, left)
-
-    def _final_slots(self) -> list[Rendered]:
-        if self._slots is None:
-            parts = self._answer.final_parts()
-            renders = [self._answer.rendered(i, part) for i, part in enumerate(parts)]
-            self._slots = renders[:-1] + with_footer(renders[-1], self._footer)
-        return self._slots
-
-    def _next_job(self) -> Job | None:
-        """The one call that matters most now, or None when Telegram is up to date."""
-        if self._finishing:
-            slots = self._final_slots()
-            while self._final_done < len(slots):
-                job = Job(self._final_done, slots[self._final_done], False, "message", True)
-                if not self._already_final(job):
-                    return job
-                self._final_done += 1
-            return None
-        text = self._answer.advance()
-        closed = self._answer.closed
-        while self._final_done < len(closed):
-            index = self._final_done
-            job = Job(index, self._answer.rendered(index, closed[index]), False, "message", True)
-            if not self._already_final(job):
-                return job
-            self._final_done += 1
-        shown = self._answer.streaming_text(text)
-        if not shown:
-            return None
-        index = len(closed)
-        if self._use_draft:
-            job = Job(index, Rendered(shown), False, "draft", False)
-            return None if self._draft_shown == job.state() else job
-        job = Job(index, Rendered(shown), self._keyboard is not None, "message", False)
-        return None if self._shown.get(index) == job.state() else job
-
-    def _already_final(self, job: Job) -> bool:
-        if not job.rendered.text.strip():
-            return True  # nothing to show (a blank tail): no message for it
-        return job.index in self._ids and self._shown.get(job.index) == job.state()
 
     async def _perform(self, job: Job) -> Result[object]:
         destination = Destination(
@@ -239,8 +191,8 @@ class StreamWriter:
             draft_id=self.draft_id,
             request_timeout=self._config.request_timeout,
         )
-        reply = not self._ids  # only the answer's first message replies to the question
-        return await perform(job, destination, self._ids.get(job.index), reply)
+        reply = not self._plan.message_ids()  # only the first message replies to the question
+        return await perform(job, destination, self._plan.message_id(job.index), reply)
 
     async def _handle(self, job: Job, result: Result[object]) -> None:
         """React to a call's outcome; the loop then picks the next job with the latest text."""
@@ -256,14 +208,13 @@ class StreamWriter:
         elif outcome is Outcome.MIGRATED and result.new_chat_id is not None:
             self._chat_id = result.new_chat_id
         elif outcome is Outcome.MISSING:  # deleted under us: continue in a new message
-            self._ids.pop(job.index, None)
-            self._shown.pop(job.index, None)
+            self._plan.forget(job.index)
         elif job.kind == "draft":  # drafts refused here: stream by edits, remember it
             log.info("chat %s refused drafts (%s); using edits", self._chat_id, result.description)
-            self._use_draft = False
+            self._plan.use_draft = False
             self._pace.draft_refused = True
         elif job.rendered.entities:  # formatting refused: the same text, plain
-            self._downgrade(job.index)
+            self._plan.downgrade(job.index)
         else:
             log.warning("telegram refused text for chat %s: %s", self._chat_id, result.description)
             self._succeeded(job, None)  # nothing else to try for this content; go on
@@ -271,21 +222,7 @@ class StreamWriter:
     def _succeeded(self, job: Job, value: object) -> None:
         self._failing_since, self._failures = None, 0
         self._first_shown.set()
-        if job.kind == "draft":
-            self._draft_shown = job.state()
-            return
-        if isinstance(value, Message) and job.index not in self._ids:
-            self._ids[job.index] = value.message_id
-        self._shown[job.index] = job.state()
-        if job.final:
-            self._final_done += 1
-            self._draft_shown = None  # a sent message replaces the draft
-
-    def _downgrade(self, index: int) -> None:
-        if self._finishing and self._slots is not None:
-            self._slots[index] = Rendered(self._slots[index].text)
-        else:
-            self._answer.make_plain(index)
+        self._plan.succeeded(job, value.message_id if isinstance(value, Message) else None)
 
     async def _back_off(self) -> None:
         now = self._clock.now()

@@ -20,7 +20,16 @@ inside it; refuses identical edits (``message is not modified``, trailing
 whitespace trimmed), texts over 4096 UTF-16 units, empty texts, entities
 outside the text and drafts outside private chats. Scripted trouble:
 :meth:`FakeTelegram.block`, :meth:`~FakeTelegram.delete_message`,
-:meth:`~FakeTelegram.fail_next`, ``drafts_enabled``/``entities_enabled``.
+:meth:`~FakeTelegram.fail_next`, :meth:`~FakeTelegram.pause`,
+``drafts_enabled``/``entities_enabled``, :meth:`~FakeTelegram.set_member`.
+
+Users act through :meth:`FakeTelegram.private_message`, ``group_message``
+(``mention=True`` adds the ``@bot`` mention entity; ``/commands`` get their
+``bot_command`` entity), ``callback_query``, ``stopped_generation`` or a raw
+``push_update``. Every call is recorded (:class:`Call`: method, decoded
+params, time, status) and every message keeps its current state
+(:class:`FakeMessage`); texts are stored as Telegram shows them: trailing
+whitespace trimmed, ``parse_mode`` markup checked roughly and stripped.
 
 Time comes from an injected clock (``now()``); :class:`FakeClock` with
 ``autojump`` moves only when every task waits on it and no request made
@@ -502,6 +511,7 @@ class FakeTelegram:
         self._callback_ids = itertools.count(1)
         self._updated = asyncio.Event()
         self._called = asyncio.Event()
+        self._gates: dict[str, asyncio.Event] = {}
         self._closing = False
         self._runner: web.AppRunner | None = None
         self.base_url = ""
@@ -618,6 +628,14 @@ class FakeTelegram:
         """
         error = TelegramError(status, description, retry_after, migrate_to_chat_id)
         self._failures.append(_Failure(method.lower(), error, times, match))
+
+    def pause(self, method: str) -> asyncio.Event:
+        """Hold every answer to ``method`` until the returned event is set (a slow Telegram).
+
+        With a :class:`FakeClock` on autojump, virtual time stands still meanwhile.
+        """
+        gate = self._gates[method.lower()] = asyncio.Event()
+        return gate
 
     def set_member(self, chat_id: int, user_id: int, status: str) -> None:
         """getChatMember status: creator, administrator, member (default), left or kicked."""
@@ -766,6 +784,9 @@ class FakeTelegram:
         call = Call(method, params, self.clock.now())
         self.log.append(call)
         self._called.set()
+        gate = self._gates.get(method.lower())
+        if gate is not None:
+            await gate.wait()
         try:
             if request.match_info["token"] != self.token:
                 raise TelegramError(401, "Unauthorized")

@@ -1,0 +1,1 @@
+"""Tests of the Telegram renderers (bot.streaming) against the fake Bot API."""

@@ -228,3 +228,20 @@ async def test_a_blocked_user_is_left_alone(harness: Harness) -> None:
     assert harness.texts(USER) == []
     answer = (await harness.stored(USER))[-1]
     assert answer.status == "interrupted"
+
+
+async def test_the_drafts_own_stop_button_stops_the_answer(make_harness: HarnessFactory) -> None:
+    harness = await make_harness(stream_mode="draft")
+    release = asyncio.Event()
+    harness.providers.script("openai", Answer("Drafted words keep coming", piece_size=6,
+                                              chunks=by_event, hold_after=3, release=release))
+    answering = asyncio.create_task(harness.send(harness.telegram.private_message(USER, "go")))
+    [draft] = await harness.telegram.wait_calls("sendMessageDraft", chat_id=USER)
+    assert draft.params["can_stop"] is True
+    await harness.send(harness.telegram.stopped_generation(USER, draft.params["draft_id"]))
+    await asyncio.wait_for(answering, 10)
+    final = harness.texts(USER)[-1]
+    assert final.startswith("Drafted")
+    assert final.endswith("⏹ Stopped.")
+    assert (await harness.stored(USER))[-1].status == "stopped"
+    release.set()

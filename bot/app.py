@@ -8,9 +8,9 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
-from aiogram.exceptions import TelegramUnauthorizedError
+from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 from aiogram.types import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.client import create_bot
@@ -66,7 +66,7 @@ async def application(settings: Settings) -> AsyncIterator[Application]:
         stack.push_async_callback(engine.dispose)
         try:
             await upgrade(engine)
-        except (OperationalError, OSError) as exc:
+        except (DBAPIError, OSError) as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise ConfigError(f"DATABASE_URL: cannot open the database ({reason})") from exc
         sessions = create_session_factory(engine)
@@ -93,6 +93,9 @@ async def application(settings: Settings) -> AsyncIterator[Application]:
             me = await bot.me()
         except TelegramUnauthorizedError:
             raise ConfigError("BOT_TOKEN: Telegram refused this token") from None
+        except TelegramNetworkError as exc:
+            raise ConfigError(f"TELEGRAM_API_URL: cannot reach the Bot API at "
+                              f"{settings.telegram_api_url} ({exc.message})") from exc
         streamer = Streamer(stream_bot, StreamConfig(
             mode=settings.stream_mode, edit_interval_private=settings.edit_interval_private,
             edit_interval_group=settings.edit_interval_group))

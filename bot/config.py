@@ -93,6 +93,13 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
 
+    @field_validator("proxy_url")
+    @classmethod
+    def _proxy_scheme(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://", "socks4://", "socks5://")):
+            raise ValueError("use http://, https://, socks4:// or socks5://")
+        return value or None
+
     @field_validator("database_url")
     @classmethod
     def _async_driver(cls, value: str) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import application
 from bot.config import ConfigError, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,3 +93,37 @@ def test_bot_refuses_to_start_with_one_line(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "configuration error: EDIT_INTERVAL_PRIVATE: Input should be greater than 0"]
+
+
+async def startup_error(tmp_path: Path, **overrides: object) -> str:
+    settings = load_settings(_env_file=None, bot_token="1:x",
+                             database_url=f"sqlite+aiosqlite:///{tmp_path}/bot.db", **overrides)
+    with pytest.raises(ConfigError) as caught:
+        async with application(settings):
+            pass
+    return str(caught.value)
+
+
+async def test_default_provider_must_be_enabled(tmp_path: Path) -> None:
+    message = await startup_error(tmp_path, providers=("flowgpt",), default_provider="openai")
+    assert message == ("DEFAULT_PROVIDER: openai is not among the enabled providers (flowgpt)")
+
+
+async def test_default_model_must_exist(tmp_path: Path) -> None:
+    message = await startup_error(tmp_path, providers=("flowgpt",), default_provider="flowgpt",
+                                  default_model="gpt-9")
+    assert message.startswith("DEFAULT_MODEL: model 'gpt-9' is not supported; valid models:")
+
+
+async def test_an_unreachable_bot_api_is_named(tmp_path: Path) -> None:
+    message = await startup_error(tmp_path, providers=("flowgpt",),
+                                  telegram_api_url="http://127.0.0.1:9")
+    assert message.startswith("TELEGRAM_API_URL: cannot reach the Bot API at http://127.0.0.1:9")
+    assert "\n" not in message
+
+
+def test_a_bad_proxy_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_TOKEN", "1:x")
+    monkeypatch.setenv("PROXY_URL", "127.0.0.1:8080")
+    with pytest.raises(ConfigError, match=r"^PROXY_URL: use http://"):
+        load_settings()

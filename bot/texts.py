@@ -98,6 +98,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "I can only read text. Send your question as a message.",
         "ru": "Я понимаю только текст. Напишите вопрос сообщением.",
     },
+    "unknown_command": {
+        "en": "I don't know that command. /help lists what I can do.",
+        "ru": "Такой команды нет. /help покажет, что я умею.",
+    },
     "empty_question": {
         "en": "What would you like to ask?",
         "ru": "Что вы хотели спросить?",

@@ -34,6 +34,11 @@ async def on_text(message: Message, deps: Deps) -> None:
     await run_answer(message, deps, question_id)
 
 
+async def on_unknown_command(message: Message, deps: Deps) -> None:
+    """A command the bot does not have, in a private chat: point at /help."""
+    await message.reply(t("unknown_command", language(message)))
+
+
 async def on_other_content(message: Message, deps: Deps) -> None:
     """Stickers, photos, voice: say what the bot can read (only when spoken to)."""
     if message.chat.type == "private" or is_addressed(message, deps.me):
@@ -47,5 +52,6 @@ def create_router() -> Router:
     router = Router(name="chat")
     router.message.register(on_migrated, F.migrate_to_chat_id)
     router.message.register(on_text, F.text & ~F.text.startswith("/"))
+    router.message.register(on_unknown_command, F.text.startswith("/"), F.chat.type == "private")
     router.message.register(on_other_content, ~F.text)
     return router

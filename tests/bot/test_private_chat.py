@@ -66,3 +66,9 @@ async def test_russian_users_get_russian_texts(harness: Harness) -> None:
     harness.telegram.set_user(USER, language_code="ru")
     await harness.send(harness.telegram.private_message(USER, "/stop"))
     assert harness.last_text(USER) == "Сейчас ничего не пишется."
+
+
+async def test_an_unknown_command_points_at_help(harness: Harness) -> None:
+    await harness.send(harness.telegram.private_message(USER, "/weather"))
+    assert harness.last_text(USER) == "I don't know that command. /help lists what I can do."
+    assert harness.providers.requests == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +19,7 @@ from providers.registry import Choice, ChoiceError, ProviderRegistry
 log = logging.getLogger(__name__)
 
 DEFAULT_PROVIDER_KEY = "default_provider"
+DISCOVERY_SECONDS = 10
 DEFAULT_MODEL_KEY = "default_model"
 
 
@@ -65,9 +67,21 @@ class ProviderControl:
             self._default = (provider, model)
         for candidate in self.registry:
             if isinstance(candidate, OpenAICompatible):
-                error = await candidate.try_discover_models()
-                if error:
-                    log.warning("could not list models of %s: %s", candidate.name, error)
+                await self._discover(candidate)
+
+    @staticmethod
+    async def _discover(provider: OpenAICompatible) -> None:
+        # Startup should not hang on a server that does not answer; chats still work
+        # (any model name is passed through) until a later /providers check.
+        try:
+            async with asyncio.timeout(DISCOVERY_SECONDS):
+                error = await provider.try_discover_models()
+        except TimeoutError:
+            log.warning("could not list the models of %s: no answer within %s s",
+                        provider.name, DISCOVERY_SECONDS)
+            return
+        if error:
+            log.warning("could not list the models of %s: %s", provider.name, error)
 
     @property
     def enabled(self) -> list[str]:

@@ -1,6 +1,6 @@
 """Fakes of the outside world for tests; the provider server's API is re-exported here."""
 
-from tests.fakes.provider_server import (
+from tests.fakes.providers import (
     CHAT_PATHS,
     PROVIDERS,
     Answer,

@@ -1,0 +1,61 @@
+"""Error answers of the fake Bot API, and the scripted failures a test asks for."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply "
+    "markup are exactly the same as a current content and reply markup of the message"
+)
+
+
+class TelegramError(Exception):
+    """An error answer: HTTP status, Telegram's description, optional retry_after."""
+
+    def __init__(
+        self,
+        status: int,
+        description: str,
+        retry_after: int | None = None,
+        migrate_to_chat_id: int | None = None,
+    ) -> None:
+        super().__init__(description)
+        self.status, self.description = status, description
+        self.retry_after, self.migrate_to_chat_id = retry_after, migrate_to_chat_id
+
+    def body(self) -> dict[str, Any]:
+        """The JSON body Telegram answers with (``parameters`` only when there are some)."""
+        body: dict[str, Any] = {
+            "ok": False,
+            "error_code": self.status,
+            "description": self.description,
+        }
+        if self.retry_after is not None:
+            body["parameters"] = {"retry_after": self.retry_after}
+        if self.migrate_to_chat_id is not None:
+            body["parameters"] = {"migrate_to_chat_id": self.migrate_to_chat_id}
+        return body
+
+
+@dataclass
+class ScriptedFailure:
+    """An error to answer the next ``times`` calls of ``method`` (those ``match`` accepts)."""
+
+    method: str  # lower case
+    error: TelegramError
+    times: int
+    match: Callable[[dict[str, Any]], bool] | None
+
+    def take(self, method: str, params: dict[str, Any]) -> bool:
+        """True when this failure answers the call (one fewer is then left)."""
+        if (
+            self.method == method
+            and self.times > 0
+            and (self.match is None or self.match(params))
+        ):
+            self.times -= 1
+            return True
+        return False

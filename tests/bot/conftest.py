@@ -19,8 +19,8 @@ from sqlalchemy import select
 from bot.app import Application, application
 from bot.config import load_settings
 from bot.db import Message
-from tests.fakes.provider_server import PROVIDERS, FakeProviderServer
-from tests.fakes.telegram_api import FakeTelegram, FloodRules
+from tests.fakes.providers import PROVIDERS, FakeProviderServer
+from tests.fakes.telegram import FakeTelegram, FloodRules
 
 ADMIN = 1000  # in ADMIN_IDS
 USER = 2000

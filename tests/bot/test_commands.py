@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from tests.bot.conftest import ADMIN, GROUP, USER, Harness, HarnessFactory
-from tests.fakes.provider_server import Answer, Failure, last_user_text
+from tests.fakes.providers import Answer, Failure, last_user_text
 
 
 def by_event(body: bytes) -> list[bytes]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.bot.conftest import ADMIN, GROUP, OTHER, USER, Harness
-from tests.fakes.provider_server import last_user_text
+from tests.fakes.providers import last_user_text
 
 
 def echo(harness: Harness) -> None:

@@ -12,7 +12,7 @@ from bot.db import (
     create_session_factory,
 )
 from tests.bot.conftest import ADMIN, USER, Harness, HarnessFactory
-from tests.fakes.provider_server import Answer
+from tests.fakes.providers import Answer
 
 
 async def test_no_database_connection_is_held_while_the_provider_streams(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.bot.conftest import ADMIN, GROUP, OTHER, USER, Harness
-from tests.fakes.provider_server import PROVIDERS
+from tests.fakes.providers import PROVIDERS
 
 
 def buttons(harness: Harness, chat_id: int) -> list[tuple[str, str]]:

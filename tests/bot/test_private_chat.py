@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.bot.conftest import USER, Harness
-from tests.fakes.provider_server import Failure, last_user_text
+from tests.fakes.providers import Failure, last_user_text
 
 
 async def test_answers_and_remembers_the_conversation(harness: Harness) -> None:

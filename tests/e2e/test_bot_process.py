@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.db import Message, create_engine, create_session_factory
-from tests.fakes.provider_server import PROVIDERS, Answer, FakeProviderServer, last_user_text
-from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.providers import PROVIDERS, Answer, FakeProviderServer, last_user_text
+from tests.fakes.telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[2]
 USER = 501

@@ -12,7 +12,7 @@ from providers.base import Provider
 from providers.registry import PROVIDER_CLASSES
 from providers.settings import PROVIDER_NAMES
 from providers.transport import Timeouts
-from tests.fakes import FakeProviderServer
+from tests.fakes.providers import FakeProviderServer
 
 PROVIDER_ENV = (
     "PROVIDERS", "PROXY_URL", "OPENAI_API_KEY", "OPENAI_MODELS",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes import Answer, Failure, FakeProviderServer, every
+from tests.fakes.providers import Answer, Failure, FakeProviderServer, every
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ("vitalentum", "ai365vip", "codelinkava", "flowgpt")

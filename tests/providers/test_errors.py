@@ -27,7 +27,16 @@ from providers.errors import (
 from providers.pieces import ReportedError
 from providers.streams import DecodeError
 from providers.transport import Timeouts
-from tests.fakes import CHAT_PATHS, PROVIDERS, Answer, Failure, FakeProviderServer, Hang, Raw, every
+from tests.fakes.providers import (
+    CHAT_PATHS,
+    PROVIDERS,
+    Answer,
+    Failure,
+    FakeProviderServer,
+    Hang,
+    Raw,
+    every,
+)
 from tests.providers import collect, collect_until_error
 from tests.providers.conftest import ProviderFactory
 

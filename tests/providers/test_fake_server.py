@@ -8,7 +8,7 @@ import json
 import aiohttp
 import pytest
 
-from tests.fakes import (
+from tests.fakes.providers import (
     CHAT_PATHS,
     Answer,
     Failure,

@@ -18,7 +18,7 @@ from providers.errors import (
 )
 from providers.fallback import Attempt, FallbackStream
 from providers.transport import Timeouts
-from tests.fakes import Answer, Failure, FakeProviderServer, Hang, Raw, every
+from tests.fakes.providers import Answer, Failure, FakeProviderServer, Hang, Raw, every
 from tests.providers import collect, collect_until_error
 from tests.providers.conftest import ProviderFactory
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from providers.errors import AccessDenied, ProviderTimeout, ProviderUnavailable
 from providers.health import HealthReport, check_all, check_provider
-from tests.fakes import Answer, Failure, FakeProviderServer, Hang, every, last_user_text
+from tests.fakes.providers import Answer, Failure, FakeProviderServer, Hang, every, last_user_text
 from tests.providers.conftest import ProviderFactory
 
 

@@ -8,7 +8,7 @@ from providers.ai365vip import AI365VIP
 from providers.errors import AccessDenied, ModelNotSupported, ResponseFormatError
 from providers.flowgpt import FlowGpt
 from providers.openai import OpenAICompatible
-from tests.fakes import Failure, FakeProviderServer, Raw
+from tests.fakes.providers import Failure, FakeProviderServer, Raw
 from tests.providers import collect
 from tests.providers.conftest import ProviderFactory
 

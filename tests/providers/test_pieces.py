@@ -16,7 +16,7 @@ from providers.pieces import (
     ReportedError,
 )
 from providers.streams import DecodeError
-from tests.fakes import Answer, frame
+from tests.fakes.providers import Answer, frame
 from tests.providers import chunked, splits
 
 SSE_SAMPLE = (

@@ -17,7 +17,7 @@ import pytest
 from providers.errors import ProviderUnavailable
 from providers.registry import PROVIDER_CLASSES
 from providers.transport import create_session
-from tests.fakes import CHAT_PATHS, PROVIDERS, FakeProviderServer
+from tests.fakes.providers import CHAT_PATHS, PROVIDERS, FakeProviderServer
 from tests.providers import collect, collect_until_error
 from tests.providers.conftest import TEST_TIMEOUTS
 

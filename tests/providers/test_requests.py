@@ -17,7 +17,7 @@ from providers.codelinkava import CodeLinkAva
 from providers.flowgpt import FlowGpt, random_device_id, random_nonce, sign
 from providers.openai import OpenAICompatible
 from providers.vitalentum import Vitalentum
-from tests.fakes import CHAT_PATHS, Answer, frame
+from tests.fakes.providers import CHAT_PATHS, Answer, frame
 from tests.providers import collect
 
 CONVERSATION = [

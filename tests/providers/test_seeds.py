@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from providers import AI365VIP, AccessDenied, CodeLinkAva, FlowGpt, ModelNotSupported, Vitalentum
-from tests.fakes import Answer, Failure, FakeProviderServer, every
+from tests.fakes.providers import Answer, Failure, FakeProviderServer, every
 
 ANSWER = "Hello! I'm fine, thanks. Привет 😀"
 

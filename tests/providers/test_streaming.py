@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.fakes import (
+from tests.fakes.providers import (
     PROVIDERS,
     Answer,
     FakeProviderServer,

@@ -9,7 +9,7 @@ import pytest
 from aiogram import Bot
 
 from bot.streaming import StreamConfig, Streamer
-from tests.fakes.telegram_api import FakeClock, FakeTelegram
+from tests.fakes.telegram import FakeClock, FakeTelegram
 
 StreamerFactory = Callable[..., Streamer]
 

@@ -6,7 +6,7 @@ import itertools
 from collections.abc import Iterable
 
 from bot.streaming import StreamWriter
-from tests.fakes.telegram_api import Call, FakeClock, FakeTelegram
+from tests.fakes.telegram import Call, FakeClock, FakeTelegram
 
 PRIVATE = 501  # a user's private chat
 GROUP = -1001234  # a supergroup

@@ -5,7 +5,7 @@ from __future__ import annotations
 import telegramify_markdown
 
 from bot.streaming import ChatTarget, StopButton
-from tests.fakes.telegram_api import NOT_MODIFIED, FakeClock, FakeTelegram
+from tests.fakes.telegram import NOT_MODIFIED, FakeClock, FakeTelegram
 from tests.streaming.conftest import StreamerFactory
 from tests.streaming.support import GROUP, PRIVATE, feed, message_calls, spacing, words
 

@@ -24,7 +24,7 @@ from aiogram.types import (
     Update,
 )
 
-from tests.fakes.telegram_api import FakeClock, FakeTelegram, FloodRules
+from tests.fakes.telegram import FakeClock, FakeTelegram, FloodRules
 from tests.streaming.support import GROUP, PRIVATE
 
 KEYBOARD = InlineKeyboardMarkup(

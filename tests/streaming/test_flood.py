@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.streaming import ChatTarget
-from tests.fakes.telegram_api import Call, FakeClock, FakeTelegram
+from tests.fakes.telegram import Call, FakeClock, FakeTelegram
 from tests.streaming.conftest import StreamerFactory
 from tests.streaming.support import GROUP, OTHER_GROUP, PRIVATE, feed, message_calls, spacing
 

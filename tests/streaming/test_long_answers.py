@@ -6,7 +6,7 @@ import telegramify_markdown
 
 from bot.streaming import ChatTarget, StopButton
 from bot.streaming.splitting import split_parts, utf16_len
-from tests.fakes.telegram_api import FakeClock, FakeTelegram
+from tests.fakes.telegram import FakeClock, FakeTelegram
 from tests.streaming.conftest import StreamerFactory
 from tests.streaming.support import GROUP, PRIVATE, feed, message_calls, words
 

@@ -6,7 +6,7 @@ import asyncio
 import itertools
 
 from bot.streaming import ChatTarget
-from tests.fakes.telegram_api import FakeClock, FakeTelegram
+from tests.fakes.telegram import FakeClock, FakeTelegram
 from tests.streaming.conftest import StreamerFactory
 from tests.streaming.support import GROUP, PRIVATE, feed, message_calls, words
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.streaming import ChatTarget
-from tests.fakes.telegram_api import FakeClock, FakeTelegram
+from tests.fakes.telegram import FakeClock, FakeTelegram
 from tests.streaming.conftest import StreamerFactory
 from tests.streaming.support import GROUP, PRIVATE, feed, words
 

@@ -19,7 +19,7 @@ from bot.streaming.calls import Outcome, classify
 from bot.streaming.clock import wait_event
 from bot.streaming.pacing import ChatPace, RateLimiter
 from bot.streaming.render import Rendered, render_markdown, with_footer
-from tests.fakes.telegram_api import FakeClock
+from tests.fakes.telegram import FakeClock
 
 METHOD = SendMessage(chat_id=1, text="x")
 

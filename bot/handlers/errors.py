@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from aiogram import Router
-from aiogram.exceptions import TelegramForbiddenError, TelegramMigrateToChat
+from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError, TelegramMigrateToChat
 from aiogram.types import ErrorEvent, Message
 
 from bot.handlers.addressing import language
@@ -33,7 +33,7 @@ async def on_error(event: ErrorEvent, deps: Deps) -> bool:
     if isinstance(message, Message):
         try:
             await message.answer(t("apology", language(message)))
-        except Exception as reply_error:
+        except TelegramAPIError as reply_error:
             log.warning("update %s: could not apologise: %s", update.update_id, reply_error)
     return True
 

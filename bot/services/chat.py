@@ -152,14 +152,13 @@ class ChatService:
             results = await asyncio.gather(consumer, stopper, return_exceptions=True)
             await stream.aclose()
             outcome.text = "".join(parts)
-        error = results[0]
-        if isinstance(error, ProviderError):
-            outcome.error = error
-        elif isinstance(error, BaseException) and not isinstance(error, asyncio.CancelledError):
-            raise error
-        cancelled = isinstance(results[0], asyncio.CancelledError)
-        if running.stopped.is_set() and cancelled:
+        ending = results[0]
+        if isinstance(ending, ProviderError):
+            outcome.error = ending
+        elif isinstance(ending, asyncio.CancelledError):
             outcome.stop_reason = running.reason
+        elif isinstance(ending, BaseException):
+            raise ending
         return first_piece_ms[0] if first_piece_ms else None
 
     async def _store(self, answer_id: int, outcome: Outcome, telegram_id: int | None) -> None:

@@ -90,3 +90,15 @@ async def test_group_migration_moves_settings(harness: Harness) -> None:
     await harness.send(harness.telegram.group_message(new_id, USER, "ahoy?", mention=True))
     body = harness.provider_bodies("openai")[-1]
     assert body["messages"][0] == {"role": "system", "content": "Talk like a pirate."}
+
+
+async def test_a_reply_refused_for_a_migrated_group_moves_its_settings(harness: Harness) -> None:
+    await harness.send(harness.telegram.group_message(GROUP, ADMIN, "/system Speak French."))
+    new_id = -100999
+    harness.telegram.fail_next("sendMessage", status=400, migrate_to_chat_id=new_id,
+                               description="Bad Request: group chat was upgraded to a supergroup")
+    await harness.send(harness.telegram.group_message(GROUP, USER, "/help"))
+    echo(harness)
+    await harness.send(harness.telegram.group_message(new_id, USER, "bonjour?", mention=True))
+    body = harness.provider_bodies("openai")[-1]
+    assert body["messages"][0] == {"role": "system", "content": "Speak French."}

@@ -64,11 +64,6 @@ class ChatRepository:
         chat.system_prompt = prompt
         await self._session.flush()
 
-    async def set_language(self, chat: Chat, language: str | None) -> None:
-        """Set or clear (None) the chat's interface language."""
-        chat.language = language
-        await self._session.flush()
-
     async def new_conversation(self, chat: Chat) -> None:
         """Start a fresh context: later history loads ignore earlier messages."""
         # Increment in SQL so two concurrent resets both count.
@@ -124,6 +119,4 @@ class ChatRepository:
             new.title = old.title
         if new.system_prompt is None:
             new.system_prompt = old.system_prompt
-        if new.language is None:
-            new.language = old.language
         await self._session.delete(old)

@@ -111,7 +111,6 @@ class Chat(Base):
     model: Mapped[str | None] = mapped_column(String(128))
     system_prompt: Mapped[str | None] = mapped_column(Text)
     conversation: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
-    language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(
         UTCDateTime(), default=utcnow, server_default=func.now()
     )

@@ -33,7 +33,6 @@ def upgrade() -> None:
         sa.Column("model", sa.String(128), nullable=True),
         sa.Column("system_prompt", sa.Text(), nullable=True),
         sa.Column("conversation", sa.Integer(), server_default=sa.text("1"), nullable=False),
-        sa.Column("language", sa.String(8), nullable=True),
         sa.Column("created_at", STAMP, server_default=sa.func.now(), nullable=False),
         sa.Column("updated_at", STAMP, server_default=sa.func.now(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_chats"),

@@ -38,7 +38,7 @@ async def test_get_or_create_creates_once_with_defaults(session_factory: Session
         chat = await chats.get_or_create(-100, chat_type="group", title="Team")
         assert chat.id is not None
         assert (chat.thread_id, chat.conversation) == (0, 1)
-        assert (chat.provider, chat.model, chat.system_prompt, chat.language) == (None,) * 4
+        assert (chat.provider, chat.model, chat.system_prompt) == (None,) * 3
         again = await chats.get_or_create(-100, chat_type="group", title="Team")
         assert again is chat
         await session.commit()
@@ -148,26 +148,24 @@ async def test_insert_conflict_falls_back_to_existing_row(
 
 
 async def test_settings_persist_and_clear(session_factory: Sessions) -> None:
-    """/model, /system and the language survive a new session; None clears them."""
+    """/model and /system survive a new session; None clears them."""
     async with session_factory() as session:
         chats = ChatRepository(session)
         chat = await chats.get_or_create(1)
         await chats.set_model(chat, "openai", "gpt-4o-mini")
         await chats.set_system_prompt(chat, "You are terse.")
-        await chats.set_language(chat, "ru")
         await session.commit()
     async with session_factory() as session:
         chats = ChatRepository(session)
         chat = await chats.get_or_create(1)
         assert (chat.provider, chat.model) == ("openai", "gpt-4o-mini")
-        assert (chat.system_prompt, chat.language) == ("You are terse.", "ru")
+        assert chat.system_prompt == "You are terse."
         await chats.set_model(chat, None, None)
         await chats.set_system_prompt(chat, None)
-        await chats.set_language(chat, None)
         await session.commit()
     async with session_factory() as session:
         chat = await ChatRepository(session).get_or_create(1)
-        assert (chat.provider, chat.model, chat.system_prompt, chat.language) == (None,) * 4
+        assert (chat.provider, chat.model, chat.system_prompt) == (None,) * 3
 
 
 async def test_new_conversation_hides_earlier_messages(session_factory: Sessions) -> None:
@@ -248,10 +246,9 @@ async def test_migrate_chat_merges_into_an_existing_row(session_factory: Session
         await messages.add(old, role=MessageRole.ASSISTANT, text="old 2")
         await chats.set_model(old, "openai", "gpt-4o")
         await chats.set_system_prompt(old, "old prompt")
-        await chats.set_language(old, "ru")
 
         new = await chats.get_or_create(-1001, chat_type="supergroup")
-        await chats.set_language(new, "en")
+        await chats.set_system_prompt(new, "new prompt")
         await messages.add(new, role=MessageRole.USER, text="new 1")
         await session.commit()
 
@@ -265,11 +262,7 @@ async def test_migrate_chat_merges_into_an_existing_row(session_factory: Session
         assert merged is not None
         assert await _texts(session, merged) == ["old 1", "old 2", "new 1"]
         assert (merged.provider, merged.model) == ("openai", "gpt-4o")
-        assert (merged.system_prompt, merged.language, merged.title) == (
-            "old prompt",
-            "en",
-            "Old name",
-        )
+        assert (merged.system_prompt, merged.title) == ("new prompt", "Old name")
         assert await session.scalar(select(func.count()).select_from(Message)) == 4
 
 

@@ -102,6 +102,19 @@ class MessageRepository:
         messages.reverse()
         return messages
 
+    async def find_question(self, chat: Chat, telegram_message_id: int) -> Message | None:
+        """The user message stored for this Telegram message, if any (any conversation)."""
+        result = await self._session.execute(
+            select(Message)
+            .where(
+                Message.chat_pk == chat.id,
+                Message.telegram_message_id == telegram_message_id,
+                Message.role == MessageRole.USER.value,
+            )
+            .limit(1)
+        )
+        return result.scalar_one_or_none()
+
     async def last_user_message(self, chat: Chat) -> Message | None:
         """The latest user message of the current conversation (for retrying it)."""
         result = await self._session.execute(

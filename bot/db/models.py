@@ -126,6 +126,8 @@ class Message(Base):
     __table_args__ = (
         # History loads read one chat's current conversation newest-first by id.
         Index("ix_messages_history", "chat_pk", "conversation", "id"),
+        # A redelivered update is recognised by its message id (see migration 0002).
+        Index("ix_messages_telegram", "chat_pk", "telegram_message_id"),
         # The startup sweep only looks for the few rows still streaming.
         Index(
             "ix_messages_streaming",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from aiogram import F, Router
 from aiogram.types import Message
 
@@ -9,6 +11,8 @@ from bot.handlers.addressing import is_addressed, language, question_of, questio
 from bot.handlers.answering import run_answer
 from bot.handlers.deps import Deps
 from bot.texts import t
+
+log = logging.getLogger(__name__)
 
 
 async def on_migrated(message: Message, deps: Deps) -> None:
@@ -31,6 +35,10 @@ async def on_text(message: Message, deps: Deps) -> None:
         await message.reply(t("user_rate_limited", lang, seconds=round(wait)))
         return
     question_id = await deps.chat.record_question(question_of(message, deps.me, text))
+    if question_id is None:
+        log.info("message %s in chat %s was answered before", message.message_id,
+                 message.chat.id)
+        return
     await run_answer(message, deps, question_id)
 
 

@@ -46,13 +46,20 @@ class ChatService:
         self._control = control
         self._budget = budget
 
-    async def record_question(self, question: Question) -> int:
-        """Store the user's message before anything else can fail; returns its id."""
+    async def record_question(self, question: Question) -> int | None:
+        """Store the user's message before anything else can fail; returns its id.
+
+        None when this Telegram message is stored already: Telegram redelivers
+        updates a crashed process never confirmed, and one question gets one answer.
+        """
         async with self._sessions() as session, session.begin():
             chat = await ChatRepository(session).get_or_create(
                 question.key.chat_id, question.key.thread_id,
                 chat_type=question.chat_type, title=question.chat_title)
-            message = await MessageRepository(session).add(
+            messages = MessageRepository(session)
+            if await messages.find_question(chat, question.message_id) is not None:
+                return None
+            message = await messages.add(
                 chat, role=MessageRole.USER, text=question.text, author_id=question.author_id,
                 author_name=question.author_name, telegram_message_id=question.message_id)
             return message.id

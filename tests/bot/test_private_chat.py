@@ -72,3 +72,12 @@ async def test_an_unknown_command_points_at_help(harness: Harness) -> None:
     await harness.send(harness.telegram.private_message(USER, "/weather"))
     assert harness.last_text(USER) == "I don't know that command. /help lists what I can do."
     assert harness.providers.requests == []
+
+
+async def test_a_redelivered_update_is_answered_once(harness: Harness) -> None:
+    harness.providers.script("openai", "only once")
+    update = harness.telegram.private_message(USER, "hello")
+    await harness.send(update)
+    await harness.send(update)  # Telegram redelivers what a crashed bot never confirmed
+    assert harness.texts(USER) == ["only once"]
+    assert len(harness.providers.requests) == 1

@@ -157,6 +157,19 @@ async def test_last_user_message(session: AsyncSession) -> None:
     assert await messages.last_user_message(chat) is None
 
 
+async def test_find_question_by_telegram_message_id(session: AsyncSession) -> None:
+    chats = ChatRepository(session)
+    messages = MessageRepository(session)
+    chat = await chats.get_or_create(1)
+    question = await messages.add(chat, role=MessageRole.USER, text="q", telegram_message_id=77)
+    await messages.add(chat, role=MessageRole.ASSISTANT, text="a", telegram_message_id=78)
+    await chats.new_conversation(chat)  # a redelivery may come after /reset
+    assert await messages.find_question(chat, 77) == question
+    assert await messages.find_question(chat, 78) is None  # the bot's own message
+    other = await chats.get_or_create(1, 5)  # another topic of the same chat
+    assert await messages.find_question(other, 77) is None
+
+
 async def test_mark_streaming_interrupted(session_factory: Sessions) -> None:
     """Startup: answers cut off by a crash become interrupted, with the reason."""
     async with session_factory() as session:

@@ -11,7 +11,6 @@ from providers.base import Provider
 from providers.errors import ProviderError
 from providers.health import check_all
 from providers.messages import ChatMessage
-from providers.openai import OpenAICompatible
 from providers.registry import ChoiceError, ProviderRegistry
 from providers.settings import ProviderSettings, SettingsError
 from providers.transport import create_session
@@ -54,11 +53,14 @@ async def run(args: argparse.Namespace) -> int:
 async def list_providers(registry: ProviderRegistry) -> None:
     """Print each provider with its base URL, models and aliases."""
     for provider in registry:
-        if isinstance(provider, OpenAICompatible):
-            await provider.try_discover_models()
+        unlisted = ""
+        try:
+            await provider.prepare()
+        except ProviderError as exc:
+            unlisted = f" (could not ask the server: {exc.message})"
         models = ", ".join(provider.models) or f"any (default {provider.default_model or '-'})"
         print(f"{provider.name} ({provider.label})  {provider.base_url}")
-        print(f"  models: {models}")
+        print(f"  models: {models}{unlisted}")
         if provider.model_aliases:
             aliases = ", ".join(f"{a} -> {t}" for a, t in provider.model_aliases.items())
             print(f"  aliases: {aliases}")
@@ -78,8 +80,8 @@ async def check(registry: ProviderRegistry, timeout: float) -> int:
 
 async def answer(provider: Provider, args: argparse.Namespace) -> int:
     """Stream one answer to stdout as it arrives."""
-    if isinstance(provider, OpenAICompatible) and not args.model:
-        await provider.discover_models()  # its default model is the first the server lists
+    if not args.model:
+        await provider.prepare()  # the default model may come from the server
     messages = [ChatMessage("system", args.system)] if args.system else []
     messages.append(ChatMessage("user", args.prompt))
     pieces = provider.stream(messages, model=args.model, temperature=args.temperature)

@@ -96,8 +96,17 @@ class Provider(ABC):
         request = self.build_request(to_messages(messages), self.get_model(model), chosen)
         return self._pieces(request)
 
+    async def prepare(self) -> None:
+        """Learn what the provider's server says about itself before first use.
+
+        Nothing by default; a provider whose models come from its server asks here.
+        """
+        return  # deliberately empty: most protocols have nothing to ask
+
     async def check(self, *, model: str | None = None) -> str:
         """Ask for a tiny answer, to prove the provider works; returns its first piece."""
+        if not model:
+            await self.prepare()  # the default model may come from the server
         pieces = self.stream([ChatMessage("user", "Say OK.")], model=model)
         try:
             return await anext(pieces)

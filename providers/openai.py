@@ -7,7 +7,7 @@ from typing import Any
 import aiohttp
 
 from providers.base import Provider
-from providers.errors import ProviderError, ResponseFormatError
+from providers.errors import ResponseFormatError
 from providers.messages import ChatMessage
 from providers.pieces import ChatCompletionPieces, PieceDecoder
 from providers.settings import ProviderSettings
@@ -67,19 +67,9 @@ class OpenAICompatible(Provider):
         self.set_models(tuple(sorted(ids)))
         return self.models
 
-    async def try_discover_models(self) -> ProviderError | None:
-        """Discover models, returning (not raising) the failure: servers may not offer it."""
-        try:
-            await self.discover_models()
-        except ProviderError as exc:
-            return exc
-        return None
-
-    async def check(self, *, model: str | None = None) -> str:
-        """Like every provider's check; without a model list, ask the server for one first."""
-        if not model and not self.models:
-            await self.discover_models()
-        return await super().check(model=model)
+    async def prepare(self) -> None:
+        """Without a model list from settings, ask the server for one (``GET /models``)."""
+        await self.discover_models()
 
     def build_request(
         self, messages: list[ChatMessage], model: str, temperature: float | None

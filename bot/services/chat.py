@@ -9,9 +9,16 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db import ChatRepository, Message, MessageRepository, MessageRole, MessageStatus
+from bot.db import (
+    ChatRepository,
+    Message,
+    MessageRepository,
+    MessageRole,
+    MessageStatus,
+    ProviderStateRepository,
+)
 from bot.services.context import HistoryItem, build_context
-from bot.services.providers import ProviderControl
+from bot.services.providers import ProviderControl, record_health
 from bot.services.queue import RunningAnswer
 from bot.services.turns import ChatKey, Outcome, Question, StopReason
 from bot.streaming.base import AnswerWriter
@@ -23,6 +30,8 @@ from providers.registry import Choice
 log = logging.getLogger(__name__)
 
 FooterFor = Callable[[Outcome], "str | None"]
+# The provider that answered (if any), its time to first piece, and the failures before it.
+Health = tuple[str | None, int | None, list[ProviderError]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +101,6 @@ class ChatService:
         context, choice, answer_id = await self._prepare(key, question_id)
         outcome = Outcome(provider=choice.provider, model=choice.model)
         stream = FallbackStream(self._control.attempts(choice), context)
-        first_piece_ms: int | None = None
         try:
             first_piece_ms = await self._pump(stream, writer, running, outcome)
         except BaseException:
@@ -110,9 +118,9 @@ class ChatService:
             telegram_id = delivery.message_ids[0] if delivery.message_ids else None
         else:
             await writer.close()
-        await self._store(answer_id, outcome, telegram_id)
-        await self._control.record(outcome.provider if stream.answered_by else None,
-                                   first_piece_ms, stream.failures)
+        answered = outcome.provider if stream.answered_by else None
+        await self._store(answer_id, outcome, telegram_id,
+                          health=(answered, first_piece_ms, stream.failures))
         return outcome
 
     async def _prepare(self, key: ChatKey, question_id: int
@@ -168,7 +176,9 @@ class ChatService:
             raise ending
         return first_piece_ms[0] if first_piece_ms else None
 
-    async def _store(self, answer_id: int, outcome: Outcome, telegram_id: int | None) -> None:
+    async def _store(self, answer_id: int, outcome: Outcome, telegram_id: int | None, *,
+                     health: Health | None = None) -> None:
+        """The answer's final state, and its providers' health, in one transaction."""
         error = str(outcome.error)[:500] if outcome.error else None
         if outcome.stop_reason is StopReason.SHUTDOWN:
             error = "the bot was stopping"
@@ -176,6 +186,8 @@ class ChatService:
             await MessageRepository(session).finish(
                 answer_id, text=outcome.text, status=MessageStatus(outcome.status), error=error,
                 telegram_message_id=telegram_id, provider=outcome.provider, model=outcome.model)
+            if health is not None:
+                await record_health(ProviderStateRepository(session), *health)
 
 
 def _status(outcome: Outcome, writer: AnswerWriter) -> str:

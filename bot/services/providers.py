@@ -10,17 +10,27 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import ProviderStateRepository, SettingsRepository
+from providers.base import Provider
 from providers.errors import ModelNotSupported, ProviderError
 from providers.fallback import Attempt
 from providers.health import HealthReport, check_all
-from providers.openai import OpenAICompatible
 from providers.registry import Choice, ChoiceError, ProviderRegistry
 
 log = logging.getLogger(__name__)
 
 DEFAULT_PROVIDER_KEY = "default_provider"
-DISCOVERY_SECONDS = 10
+PREPARE_SECONDS = 10
 DEFAULT_MODEL_KEY = "default_model"
+
+
+async def record_health(states: ProviderStateRepository, answered: str | None,
+                        first_piece_ms: int | None, failures: list[ProviderError]) -> None:
+    """Store the last success and the failures of the providers one request used."""
+    for failure in failures:
+        if failure.provider:
+            await states.record_error(failure.provider, str(failure.message)[:500])
+    if answered:
+        await states.record_ok(answered, first_piece_ms)
 
 
 class NoProviderEnabled(Exception):
@@ -66,22 +76,20 @@ class ProviderControl:
         if provider in self.registry:
             self._default = (provider, model)
         for candidate in self.registry:
-            if isinstance(candidate, OpenAICompatible):
-                await self._discover(candidate)
+            await self._prepare(candidate)
 
     @staticmethod
-    async def _discover(provider: OpenAICompatible) -> None:
+    async def _prepare(provider: Provider) -> None:
         # Startup should not hang on a server that does not answer; chats still work
         # (any model name is passed through) until a later /providers check.
         try:
-            async with asyncio.timeout(DISCOVERY_SECONDS):
-                error = await provider.try_discover_models()
+            async with asyncio.timeout(PREPARE_SECONDS):
+                await provider.prepare()
         except TimeoutError:
-            log.warning("could not list the models of %s: no answer within %s s",
-                        provider.name, DISCOVERY_SECONDS)
-            return
-        if error:
-            log.warning("could not list the models of %s: %s", provider.name, error)
+            log.warning("%s did not answer within %s s at startup", provider.name,
+                        PREPARE_SECONDS)
+        except ProviderError as exc:
+            log.warning("%s could not be prepared: %s", provider.name, exc)
 
     @property
     def enabled(self) -> list[str]:
@@ -153,14 +161,10 @@ class ProviderControl:
 
     async def record(self, answered: str | None, first_piece_ms: int | None,
                      failures: list[ProviderError]) -> None:
-        """Remember the last success and failures of the providers one answer used."""
+        """Remember a check's outcome (answers record theirs with :func:`record_health`)."""
         async with self._sessions() as session, session.begin():
-            states = ProviderStateRepository(session)
-            for failure in failures:
-                if failure.provider:
-                    await states.record_error(failure.provider, str(failure.message)[:500])
-            if answered:
-                await states.record_ok(answered, first_piece_ms)
+            await record_health(ProviderStateRepository(session), answered, first_piece_ms,
+                                failures)
 
     async def check(self, timeout: float = 30.0) -> list[HealthReport]:
         """Run a live check of every configured provider and record the results."""

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from bot.app import Application, application
 from bot.config import load_settings
-from bot.db import Message
+from bot.db import Chat, Message, create_session_factory
 from tests.fakes.providers import PROVIDERS, FakeProviderServer
 from tests.fakes.telegram import FakeTelegram, FloodRules
 
@@ -61,8 +61,6 @@ class Harness:
 
     async def stored(self, chat_id: int) -> list[Message]:
         """Every stored message of a chat (all topics and conversations), oldest first."""
-        from bot.db import Chat, create_session_factory
-
         async with create_session_factory(self.app.engine)() as session:
             rows = await session.scalars(
                 select(Message).join(Chat, Chat.id == Message.chat_pk)

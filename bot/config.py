@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from providers.settings import PROVIDER_NAMES, ProviderSettings, split_list
+
+_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 IdList = Annotated[tuple[int, ...], NoDecode]
 NameList = Annotated[tuple[str, ...], NoDecode]
@@ -42,7 +45,17 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = None
     openai_models: NameList = ()
     proxy_url: str | None = None
-    provider_timeout: float = Field(90.0, gt=0)
+    provider_timeout: float = Field(90.0, gt=0)  # seconds without text or reasoning
+    answer_max_chars: int = Field(32_000, ge=100)
+    show_reasoning: Literal["off", "collapsed"] = "off"
+    max_output_tokens: int | None = Field(None, gt=0)
+    daily_token_limit: int = Field(0, ge=0)  # per user per UTC day; 0: none
+
+    image_max_side: int = Field(2048, ge=64)
+    history_max_images: int = Field(4, ge=0)
+    transcribe_provider: str | None = None
+    transcribe_model: str | None = None
+    document_max_chars: int = Field(60_000, ge=100)
 
     stream_mode: Literal["edit", "draft"] = "edit"
     edit_interval_private: float = Field(1.0, gt=0, le=60)
@@ -53,6 +66,11 @@ class Settings(BaseSettings):
     system_prompt_max_chars: int = Field(4000, ge=1)
     rate_limit_per_minute: int = Field(20, ge=0)  # per user; 0 disables
     chat_queue_size: int = Field(3, ge=0)  # questions waiting while one is answered
+
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    http_listen: str | None = None  # host:port; default 0.0.0.0:8080 in webhook mode
+    redis_url: SecretStr | None = None
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 
@@ -114,6 +132,61 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown provider; known: {', '.join(PROVIDER_NAMES)}")
         return value.strip().lower() if value else None
 
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if not value or not value.strip():
+            return None
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must be the https:// URL Telegram posts updates to")
+        return value.strip()
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not _SECRET_TOKEN.fullmatch(value.get_secret_value()):
+            raise ValueError("use 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("http_listen")
+    @classmethod
+    def _host_port(cls, value: str | None) -> str | None:
+        if not value or not value.strip():
+            return None
+        host, sep, port = value.strip().rpartition(":")
+        if not sep or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError("use host:port, for example 0.0.0.0:8080")
+        return f"{host or '0.0.0.0'}:{port}"
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if not value.get_secret_value().startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("use redis://host:6379/0, rediss://... or unix://...")
+        return value
+
+    @model_validator(mode="after")
+    def _deployment(self) -> Settings:
+        if self.webhook_url and self.webhook_secret is None:
+            raise ValueError("WEBHOOK_SECRET: is required with WEBHOOK_URL")
+        if self.redis_url is not None and self.database_url.startswith("sqlite"):
+            raise ValueError("DATABASE_URL: several workers (REDIS_URL) need PostgreSQL, "
+                             "not SQLite")
+        return self
+
+    @property
+    def listen_address(self) -> tuple[str, int] | None:
+        """Where the bot's HTTP server listens: ``HTTP_LISTEN``, or 0.0.0.0:8080 for webhooks."""
+        address = self.http_listen or ("0.0.0.0:8080" if self.webhook_url else None)
+        if address is None:
+            return None
+        host, _, port = address.rpartition(":")
+        return host, int(port)
+
     def provider_settings(self) -> ProviderSettings:
         """The provider library's view of these settings."""
         urls = {
@@ -136,8 +209,10 @@ def load_settings(**overrides: Any) -> Settings:
         return Settings(**overrides)
     except ValidationError as exc:
         error = exc.errors()[0]
-        variable = str(error["loc"][0]).upper() if error["loc"] else "settings"
         reason = str(error["msg"]).removeprefix("Value error, ")
+        if not error["loc"]:  # a rule across settings: its message names the variable
+            raise ConfigError(reason) from None
+        variable = str(error["loc"][0]).upper()
         if error["type"] == "missing":
             reason = "is required"
         raise ConfigError(f"{variable}: {reason}") from None

@@ -9,16 +9,16 @@ import sys
 
 from aiogram.exceptions import TelegramAPIError
 
-from bot.app import application, register_commands
+from bot.app import Application, application, register_commands
 from bot.config import ConfigError, Settings, load_settings
 
 log = logging.getLogger("bot")
 
-SHUTDOWN_GRACE_SECONDS = 5.0
+POLLING_CONCURRENCY = 64  # updates handled at once; handlers return in milliseconds
 
 
 async def serve(settings: Settings) -> None:
-    """Run until a stop signal, then end answers in flight and close everything."""
+    """Run until a stop signal, then finish or hand back what is in flight, and close."""
     async with application(settings) as app:
         await register_commands(app.bot)
         await app.bot.delete_webhook(drop_pending_updates=False)
@@ -28,22 +28,29 @@ async def serve(settings: Settings) -> None:
             loop.add_signal_handler(signum, stop.set)
         polling = asyncio.create_task(app.dispatcher.start_polling(
             app.bot, handle_signals=False, close_bot_session=False,
+            tasks_concurrency_limit=POLLING_CONCURRENCY,
             allowed_updates=app.dispatcher.resolve_used_update_types()))
         stopped = asyncio.create_task(stop.wait())
         await asyncio.wait({polling, stopped}, return_when=asyncio.FIRST_COMPLETED)
-        log.info("stopping: no new updates; ending answers in flight")
+        log.info("stopping: no new updates; finishing answers in flight")
         if not polling.done():
             await app.dispatcher.stop_polling()
         stopped.cancel()
-        await app.deps.queue.shutdown(SHUTDOWN_GRACE_SECONDS)
         await asyncio.gather(polling, stopped, return_exceptions=True)
-        try:
-            await app.last_update.confirm(app.bot)
-        except TelegramAPIError as exc:  # not worth failing a clean stop over
-            log.warning("could not confirm the last update: %s", exc)
+        await shutdown(app, settings.shutdown_grace)
         if (error := polling.exception()) is not None:
             raise error
     log.info("stopped")
+
+
+async def shutdown(app: Application, grace: float) -> None:
+    """Let handlers and answers finish within ``grace``; confirm only what is done."""
+    await app.updates.drained(grace)
+    await app.deps.answers.shutdown(grace)
+    try:
+        await app.updates.confirm(app.bot)
+    except TelegramAPIError as exc:  # not worth failing a clean stop over
+        log.warning("could not confirm the last updates: %s", exc)
 
 
 def main() -> int:

@@ -8,25 +8,39 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
-from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
-from aiogram.types import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
+from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramAPIError,
+    TelegramNetworkError,
+    TelegramUnauthorizedError,
+)
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    User,
+)
+from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.client import create_bot
+from bot.client import ObeyFloodControl, create_bot
 from bot.config import ConfigError, Settings
-from bot.db import MessageRepository, create_engine, create_session_factory
+from bot.coordination.base import Coordination
+from bot.coordination.memory import in_memory
+from bot.db import Sessions, create_engine
 from bot.db.migrate import upgrade
 from bot.handlers import routers
 from bot.handlers.access import AllowListMiddleware
 from bot.handlers.deps import Deps
 from bot.handlers.permissions import AdminChecker
-from bot.handlers.updates import LastUpdate
+from bot.handlers.updates import UpdateTracker
 from bot.services.access import AccessPolicy
-from bot.services.chat import ChatService, HistoryBudget
+from bot.services.answering import AnswerLimits, AnswerService
 from bot.services.chat_settings import ChatSettingsService
 from bot.services.providers import ProviderControl
-from bot.services.queue import ChatQueue
+from bot.services.records import AnswerRecords, HistoryBudget
+from bot.services.recovery import Recovery
 from bot.streaming import StreamConfig, Streamer
 from bot.texts import COMMANDS
 from providers.errors import ModelNotSupported
@@ -44,13 +58,15 @@ class Application:
     dispatcher: Dispatcher
     deps: Deps
     engine: AsyncEngine
-    last_update: LastUpdate
+    updates: UpdateTracker
+    coordination: Coordination
+    recovery: Recovery
 
 
-def build_dispatcher(deps: Deps, last_update: LastUpdate) -> Dispatcher:
+def build_dispatcher(deps: Deps, updates: UpdateTracker) -> Dispatcher:
     """The dispatcher with every router, the allow-list, and ``deps`` for handlers."""
     dispatcher = Dispatcher(deps=deps)
-    dispatcher.update.outer_middleware(last_update)
+    dispatcher.update.outer_middleware(updates)
     allow_list = AllowListMiddleware()
     dispatcher.message.middleware(allow_list)
     dispatcher.callback_query.middleware(allow_list)
@@ -60,64 +76,82 @@ def build_dispatcher(deps: Deps, last_update: LastUpdate) -> Dispatcher:
 
 @asynccontextmanager
 async def application(settings: Settings) -> AsyncIterator[Application]:
-    """Migrate, build every service, and close everything on exit."""
+    """Migrate, build every service, take over what a previous run left, close all on exit."""
     async with AsyncExitStack() as stack:
         engine = create_engine(settings.database_url)
         stack.push_async_callback(engine.dispose)
-        try:
-            await upgrade(engine)
-        except (DBAPIError, OSError) as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise ConfigError(f"DATABASE_URL: cannot open the database ({reason})") from exc
-        sessions = create_session_factory(engine)
-        async with sessions() as session, session.begin():
-            swept = await MessageRepository(session).mark_streaming_interrupted(
-                "the bot stopped while answering")
-        if swept:
-            log.warning("marked %d answers left in progress by a crash as interrupted", swept)
+        await _migrate(engine)
+        db = Sessions(engine)
+        stream_config = StreamConfig(
+            mode=settings.stream_mode, edit_interval_private=settings.edit_interval_private,
+            edit_interval_group=settings.edit_interval_group)
+        coordination = in_memory(max_waiting=settings.chat_queue_size,
+                                 global_rate=stream_config.global_rate,
+                                 global_burst=stream_config.global_burst)
 
         http = await stack.enter_async_context(create_session(settings.proxy_url))
         registry = ProviderRegistry.from_settings(
             http, settings.provider_settings(), timeouts=Timeouts(read=settings.provider_timeout))
-        control = ProviderControl(registry, sessions, default_provider=settings.default_provider,
-                                  default_model=settings.default_model)
+        control = ProviderControl(registry, db, default_provider=settings.default_provider,
+                                  default_model=settings.default_model, bus=coordination.settings)
         await control.load()
         check_default(settings, registry)
 
         token = settings.bot_token.get_secret_value()
-        bot = create_bot(token, settings.telegram_api_url, wait_on_flood_control=True)
+        replies = ObeyFloodControl(coordination.paces, coordination.limiter)
+        bot = create_bot(token, settings.telegram_api_url, replies=replies)
         stack.push_async_callback(bot.session.close)
-        stream_bot = create_bot(token, settings.telegram_api_url, wait_on_flood_control=False)
+        stream_bot = create_bot(token, settings.telegram_api_url)
         stack.push_async_callback(stream_bot.session.close)
-        try:
-            me = await bot.me()
-        except TelegramUnauthorizedError:
-            raise ConfigError("BOT_TOKEN: Telegram refused this token") from None
-        except TelegramNetworkError as exc:
-            raise ConfigError(f"TELEGRAM_API_URL: cannot reach the Bot API at "
-                              f"{settings.telegram_api_url} ({exc.message})") from exc
-        streamer = Streamer(stream_bot, StreamConfig(
-            mode=settings.stream_mode, edit_interval_private=settings.edit_interval_private,
-            edit_interval_group=settings.edit_interval_group))
+        me = await identify(bot, settings.telegram_api_url)
+        streamer = Streamer(stream_bot, stream_config, paces=coordination.paces,
+                            limiter=coordination.limiter)
         stack.push_async_callback(streamer.aclose)
 
         access = AccessPolicy(allowed_users=settings.allowed_user_ids,
                               allowed_chats=settings.allowed_chat_ids,
                               admins=settings.admin_ids, per_minute=settings.rate_limit_per_minute)
+        records = AnswerRecords(db, control, HistoryBudget(settings.history_max_messages,
+                                                           settings.history_max_chars),
+                                coordination.workers.worker_id)
+        answers = AnswerService(records, control, coordination.turns, streamer, AnswerLimits(
+            max_chars=settings.answer_max_chars, daily_tokens=settings.daily_token_limit,
+            max_output_tokens=settings.max_output_tokens,
+            show_reasoning=settings.show_reasoning == "collapsed"))
         deps = Deps(
-            me=me,
-            chat=ChatService(sessions, control, HistoryBudget(settings.history_max_messages,
-                                                              settings.history_max_chars)),
-            chat_settings=ChatSettingsService(sessions, control,
+            me=me, answers=answers,
+            chat_settings=ChatSettingsService(db, control,
                                               prompt_limit=settings.system_prompt_max_chars),
-            control=control,
-            queue=ChatQueue(settings.chat_queue_size),
-            access=access,
-            admins=AdminChecker(access),
-            streamer=streamer,
+            control=control, turns=coordination.turns, access=access,
+            admins=AdminChecker(access), streamer=streamer,
         )
-        last_update = LastUpdate()
-        yield Application(bot, build_dispatcher(deps, last_update), deps, engine, last_update)
+        recovery = Recovery(db, coordination.workers, answers, streamer.close_interrupted)
+        await recovery.sweep()
+        updates = UpdateTracker(coordination.updates)
+        yield Application(bot, build_dispatcher(deps, updates), deps, engine, updates,
+                          coordination, recovery)
+
+
+async def _migrate(engine: AsyncEngine) -> None:
+    try:
+        await upgrade(engine)
+    except (DBAPIError, OSError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ConfigError(f"DATABASE_URL: cannot open the database ({reason})") from exc
+
+
+async def identify(bot: Bot, api_url: str) -> User:
+    """``getMe``: proves the token and that ``TELEGRAM_API_URL`` speaks the Bot API."""
+    try:
+        return await bot.me()
+    except TelegramUnauthorizedError:
+        raise ConfigError("BOT_TOKEN: Telegram refused this token") from None
+    except TelegramNetworkError as exc:
+        raise ConfigError(f"TELEGRAM_API_URL: cannot reach the Bot API at {api_url} "
+                          f"({exc.message})") from None
+    except (TelegramAPIError, ClientDecodeError, ValidationError):
+        raise ConfigError(f"TELEGRAM_API_URL: {api_url} does not answer like a Bot API "
+                          f"server") from None
 
 
 def check_default(settings: Settings, registry: ProviderRegistry) -> None:
@@ -137,10 +171,18 @@ def check_default(settings: Settings, registry: ProviderRegistry) -> None:
 
 
 async def register_commands(bot: Bot) -> None:
-    """Publish the command menu for private chats and groups, in English and Russian."""
+    """Publish the command menu (private chats and groups, English and Russian).
+
+    The menu is cosmetic: a server that refuses it (an older or emulated Bot
+    API) is logged, and the bot runs without it.
+    """
     for scope in (BotCommandScopeAllPrivateChats(), BotCommandScopeAllGroupChats()):
         for language in ("en", "ru"):
             commands = [BotCommand(command=name, description=texts[language])
                         for name, texts in COMMANDS.items()]
-            await bot.set_my_commands(commands, scope=scope,
-                                      language_code=None if language == "en" else language)
+            try:
+                await bot.set_my_commands(commands, scope=scope,
+                                          language_code=None if language == "en" else language)
+            except (TelegramAPIError, ClientDecodeError) as exc:
+                log.warning("the command menu could not be set: %s", exc)
+                return

@@ -66,6 +66,7 @@ class Settings(BaseSettings):
     system_prompt_max_chars: int = Field(4000, ge=1)
     rate_limit_per_minute: int = Field(20, ge=0)  # per user; 0 disables
     chat_queue_size: int = Field(3, ge=0)  # questions waiting while one is answered
+    shutdown_grace: float = Field(5.0, ge=0, le=600)  # seconds answers get to finish on SIGTERM
 
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None

@@ -82,6 +82,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "ru": "Сейчас ничего не пишется.",
     },
     "stop_button": {"en": "⏹ Stop", "ru": "⏹ Стоп"},
+    "stop_not_yours": {
+        "en": "Only the person who asked, or an admin, can stop this answer.",
+        "ru": "Остановить этот ответ может только тот, кто спросил, или администратор.",
+    },
     "busy": {
         "en": "I'm still answering earlier messages here. Please wait, or /stop.",
         "ru": "Я ещё отвечаю на предыдущие сообщения. Подождите или нажмите /stop.",
@@ -89,6 +93,12 @@ _TEXTS: dict[str, dict[str, str]] = {
     "user_rate_limited": {
         "en": "You're writing faster than I can answer. Try again in {seconds} s.",
         "ru": "Вы пишете быстрее, чем я успеваю отвечать. Попробуйте через {seconds} с.",
+    },
+    "budget_reached": {
+        "en": "You have used today's {limit} tokens. The limit resets at midnight UTC, "
+              "in {hours} h {minutes} min.",
+        "ru": "Вы израсходовали сегодняшние {limit} токенов. Лимит обновится в полночь по UTC, "
+              "через {hours} ч {minutes} мин.",
     },
     "not_allowed": {
         "en": "Sorry, this bot is private.",
@@ -108,22 +118,54 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "footer_stopped": {"en": "⏹ Stopped.", "ru": "⏹ Остановлено."},
     "footer_interrupted": {
-        "en": "⚠️ The answer was cut off: {reason}",
-        "ru": "⚠️ Ответ прервался: {reason}",
+        "en": "⚠️ The answer was cut off: {reason}.",
+        "ru": "⚠️ Ответ прервался: {reason}.",
     },
     "footer_shutdown": {
-        "en": "⚠️ The answer was cut off: the bot is restarting. Try /retry in a moment.",
-        "ru": "⚠️ Ответ прервался: бот перезапускается. Попробуйте /retry чуть позже.",
+        "en": "⚠️ The bot is restarting; I'll answer again in a moment.",
+        "ru": "⚠️ Бот перезапускается; я отвечу ещё раз через минуту.",
     },
+    "footer_crashed": {
+        "en": "⚠️ This answer was interrupted: the bot restarted. Send /retry for a full answer.",
+        "ru": "⚠️ Ответ прервался: бот перезапустился. Отправьте /retry, чтобы получить "
+              "ответ целиком.",
+    },
+    "footer_cut": {
+        "en": "✂️ The answer was cut here: it reached the limit of {limit} characters.",
+        "ru": "✂️ Ответ обрезан здесь: он достиг предела в {limit} символов.",
+    },
+    "footer_length": {
+        "en": "✂️ The model stopped here: it reached its output limit.",
+        "ru": "✂️ Модель остановилась здесь: она достигла своего предела длины ответа.",
+    },
+    "footer_filtered": {
+        "en": "⚠️ The provider's content filter stopped this answer.",
+        "ru": "⚠️ Фильтр содержимого провайдера остановил этот ответ.",
+    },
+    "thinking": {"en": "💭 Thinking… {seconds} s", "ru": "💭 Думаю… {seconds} с"},
     "apology": {
         "en": "Sorry, something went wrong on my side. Please try again.",
         "ru": "Извините, у меня что-то сломалось. Попробуйте ещё раз.",
     },
+    "reason_timeout": {"en": "the model went silent", "ru": "модель замолчала"},
+    "reason_unavailable": {"en": "the provider became unavailable",
+                           "ru": "провайдер стал недоступен"},
+    "reason_rate_limited": {"en": "the provider is rate-limiting us",
+                            "ru": "провайдер ограничил частоту запросов"},
+    "reason_access_denied": {"en": "the provider refused access",
+                             "ru": "провайдер отказал в доступе"},
+    "reason_rejected": {"en": "the provider rejected the request",
+                        "ru": "провайдер отклонил запрос"},
+    "reason_format": {"en": "the provider sent something I could not read",
+                      "ru": "провайдер прислал то, что я не смог разобрать"},
+    "reason_empty": {"en": "the model answered with nothing", "ru": "модель ничего не ответила"},
+    "reason_model": {"en": "the model is not available", "ru": "модель недоступна"},
+    "reason_images": {"en": "the model cannot see images", "ru": "модель не видит изображения"},
     "error_timeout": {
-        "en": "The model took too long to answer ({provider}). Try again, or pick another "
-              "model with /model.",
-        "ru": "Модель слишком долго не отвечала ({provider}). Попробуйте ещё раз или выберите "
-              "другую модель: /model.",
+        "en": "The model ({provider}) went silent and I gave up waiting. Try again, or pick "
+              "another model with /model.",
+        "ru": "Модель ({provider}) замолчала, и я перестал ждать. Попробуйте ещё раз или "
+              "выберите другую модель: /model.",
     },
     "error_unavailable": {
         "en": "The provider {provider} is unavailable right now. Try again later, or pick "
@@ -155,14 +197,20 @@ _TEXTS: dict[str, dict[str, str]] = {
         "ru": "Модель ({provider}) ничего не ответила. Переформулируйте или нажмите /retry.",
     },
     "error_model": {
-        "en": "This chat's model is not available: {detail}. Pick one with /model.",
-        "ru": "Модель этого чата недоступна: {detail}. Выберите другую: /model.",
+        "en": "This chat's model is not available at {provider}. Pick one with /model.",
+        "ru": "Модель этого чата недоступна у {provider}. Выберите другую: /model.",
     },
     "error_rejected": {
-        "en": "The provider {provider} rejected the request ({detail}). Try /reset for a "
-              "shorter conversation, or pick another model with /model.",
-        "ru": "Провайдер {provider} отклонил запрос ({detail}). Попробуйте /reset, чтобы "
-              "сократить разговор, или выберите другую модель: /model.",
+        "en": "The provider {provider} rejected the request. Try /reset for a shorter "
+              "conversation, or pick another model with /model.",
+        "ru": "Провайдер {provider} отклонил запрос. Попробуйте /reset, чтобы сократить "
+              "разговор, или выберите другую модель: /model.",
+    },
+    "error_images": {
+        "en": "The current model ({provider}) cannot see images. Pick a model that can with "
+              "/model, or ask in words.",
+        "ru": "Текущая модель ({provider}) не видит изображения. Выберите модель, которая "
+              "видит, через /model, или спросите словами.",
     },
     "error_all_failed": {
         "en": "No provider could answer:\n{details}\nTry again later.",

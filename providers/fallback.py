@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from providers.base import Provider
 from providers.errors import AllProvidersFailed, EmptyResponse, ProviderError
+from providers.events import Started, StreamEvent, TextPiece
 from providers.messages import MessageLike
 
 log = logging.getLogger(__name__)
@@ -21,7 +22,7 @@ class Attempt:
     model: str | None = None
 
 
-class FallbackStream(AsyncIterator[str]):
+class FallbackStream(AsyncIterator[StreamEvent]):
     """The pieces of the first provider that produces text.
 
     The next provider is tried only when the current one fails before its
@@ -38,7 +39,9 @@ class FallbackStream(AsyncIterator[str]):
         messages: Sequence[MessageLike],
         *,
         temperature: float | None = None,
+        max_tokens: int | None = None,
     ) -> None:
+        del max_tokens
         self.answered_by: Attempt | None = None
         self.failures: list[ProviderError] = []
         self._pieces = self._run(list(attempts), list(messages), temperature)
@@ -46,7 +49,7 @@ class FallbackStream(AsyncIterator[str]):
     def __aiter__(self) -> FallbackStream:
         return self
 
-    async def __anext__(self) -> str:
+    async def __anext__(self) -> StreamEvent:
         return await self._pieces.__anext__()
 
     async def aclose(self) -> None:
@@ -55,7 +58,7 @@ class FallbackStream(AsyncIterator[str]):
 
     async def _run(
         self, attempts: list[Attempt], messages: list[MessageLike], temperature: float | None
-    ) -> AsyncGenerator[str, None]:
+    ) -> AsyncGenerator[StreamEvent, None]:
         for attempt in attempts:
             pieces: AsyncGenerator[str, None] | None = None
             try:
@@ -73,9 +76,10 @@ class FallbackStream(AsyncIterator[str]):
                 continue
             self.answered_by = attempt
             try:
-                yield first
+                yield Started(attempt.provider.name, attempt.provider.get_model(attempt.model))
+                yield TextPiece(first)
                 async for piece in pieces:
-                    yield piece
+                    yield TextPiece(piece)
             finally:
                 await pieces.aclose()
             return

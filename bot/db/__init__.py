@@ -2,8 +2,8 @@
 
 from bot.db.admin import ProviderStateRepository, SettingsRepository
 from bot.db.chats import ChatRepository
-from bot.db.engine import create_engine, create_session_factory
-from bot.db.messages import MessageRepository
+from bot.db.engine import Sessions, create_engine, create_session_factory
+from bot.db.messages import MessageRepository, TokenCount
 from bot.db.migrate import downgrade, upgrade
 from bot.db.models import (
     Base,
@@ -26,7 +26,9 @@ __all__ = [
     "MessageStatus",
     "ProviderState",
     "ProviderStateRepository",
+    "Sessions",
     "SettingsRepository",
+    "TokenCount",
     "create_engine",
     "create_session_factory",
     "downgrade",

@@ -23,6 +23,13 @@ class ChatRepository:
         )
         return result.scalar_one_or_none()
 
+    async def by_ids(self, ids: set[int]) -> dict[int, Chat]:
+        """Chat rows by primary key (those that exist)."""
+        if not ids:
+            return {}
+        rows = await self._session.scalars(select(Chat).where(Chat.id.in_(ids)))
+        return {chat.id: chat for chat in rows}
+
     async def get_or_create(
         self,
         chat_id: int,

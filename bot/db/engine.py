@@ -11,7 +11,8 @@ SQLite notes (why the connect/begin hooks exist):
   so two sessions never both read and then fail with "database is locked" on their
   first write (SQLite cannot upgrade a stale read snapshot); they queue on
   ``busy_timeout`` instead. Sessions must stay short — and one task should not hold
-  two sessions at once.
+  two sessions at once. Read-only sessions (:meth:`Sessions.read`) begin with a plain
+  (deferred) ``BEGIN``: with WAL they read a snapshot and never wait for a writer.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+_READ_ONLY = "bot_read_only"  # execution option of sessions that only read
 
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
@@ -50,6 +52,23 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Return a session factory whose objects stay readable after commit."""
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+class Sessions:
+    """Short sessions on one engine: ``write()`` for a transaction, ``read()`` to look only."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._write = create_session_factory(engine)
+        self._read = create_session_factory(engine.execution_options(**{_READ_ONLY: True}))
+
+    def write(self) -> AsyncSession:
+        """A session for one transaction (``async with db.write() as s, s.begin():``)."""
+        return self._write()
+
+    def read(self) -> AsyncSession:
+        """A session that only reads (on SQLite it never takes the write lock)."""
+        return self._read()
 
 
 def _install_sqlite_hooks(engine: AsyncEngine) -> None:
@@ -72,6 +91,8 @@ def _install_sqlite_hooks(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection, *_args: Any) -> None:
+        options = connection.get_execution_options()
         # isolation_level="AUTOCOMMIT" (for VACUUM, checkpoints) means no transaction.
-        if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if options.get("isolation_level") == "AUTOCOMMIT":
+            return
+        connection.exec_driver_sql("BEGIN" if options.get(_READ_ONLY) else "BEGIN IMMEDIATE")

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
     text,
     true,
@@ -81,13 +82,22 @@ class MessageRole(StrEnum):
 
 
 class MessageStatus(StrEnum):
-    """Outcome of a stored message; only assistant messages leave ``complete``."""
+    """Where a stored message stands.
+
+    Questions: ``pending`` until an answer starts (a stopping worker hands them
+    back to ``pending``), then ``complete``; ``declined`` when the bot was busy
+    (kept, but never part of a context). Answers: ``streaming`` while written,
+    then how they ended.
+    """
 
     COMPLETE = "complete"
     STREAMING = "streaming"
     STOPPED = "stopped"
     INTERRUPTED = "interrupted"
     FAILED = "failed"
+    CUT = "cut"  # longer than ANSWER_MAX_CHARS: the rest was never read
+    PENDING = "pending"
+    DECLINED = "declined"
 
 
 class Base(DeclarativeBase):
@@ -135,6 +145,15 @@ class Message(Base):
             sqlite_where=text("status = 'streaming'"),
             postgresql_where=text("status = 'streaming'"),
         ),
+        # Questions not answered yet, taken over when their worker is gone.
+        Index(
+            "ix_messages_pending",
+            "status",
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+        # Token usage of one person over a day or a month (budgets and /usage).
+        Index("ix_messages_usage", "author_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
@@ -150,6 +169,18 @@ class Message(Base):
     provider: Mapped[str | None] = mapped_column(String(32))
     model: Mapped[str | None] = mapped_column(String(128))
     error: Mapped[str | None] = mapped_column(Text)
+    # The worker process that holds a pending question or writes a streaming answer.
+    worker: Mapped[str | None] = mapped_column(String(64))
+    # The asker's language, for what is said about a question answered later.
+    language: Mapped[str | None] = mapped_column(String(8))
+    # The message a streaming answer is growing in, and what it showed at the last
+    # checkpoint: after a crash it is edited to say the answer was interrupted.
+    live_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    live_text: Mapped[str | None] = mapped_column(Text)
+    prompt_tokens: Mapped[int | None] = mapped_column(Integer)
+    completion_tokens: Mapped[int | None] = mapped_column(Integer)
+    tokens_estimated: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                   server_default=false())
     created_at: Mapped[datetime] = mapped_column(
         UTCDateTime(), default=utcnow, server_default=func.now()
     )

@@ -37,3 +37,11 @@ class AllowListMiddleware(BaseMiddleware):
                                    show_alert=True)
                 return None
         return await handler(event, data)
+
+
+async def over_rate_limit(message: Message, deps: Deps) -> bool:
+    """Count a question (or /retry) against its author's rate; reply and True when over it."""
+    wait = await deps.access.try_acquire(message.from_user.id if message.from_user else 0)
+    if wait:
+        await message.reply(t("user_rate_limited", language(message), seconds=round(wait)))
+    return bool(wait)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from aiogram.types import Message, User
 
-from bot.services.turns import ChatKey, Question
+from bot.coordination.base import ChatKey
+from bot.services.questions import Question, answer_target
 from bot.streaming.base import ChatTarget
 from bot.texts import language_of
 
@@ -15,16 +16,9 @@ def chat_key(message: Message) -> ChatKey:
     return ChatKey(message.chat.id, thread or 0)
 
 
-def target_of(message: Message, *, reply: bool | None = None) -> ChatTarget:
+def target_of(message: Message) -> ChatTarget:
     """Where answers to ``message`` go: same chat and topic; a reply in groups."""
-    private = message.chat.type == "private"
-    quote = (not private) if reply is None else reply
-    return ChatTarget(
-        chat_id=message.chat.id,
-        private=private,
-        thread_id=message.message_thread_id if message.is_topic_message else None,
-        reply_to_message_id=message.message_id if quote else None,
-    )
+    return answer_target(chat_key(message), message.chat.type, message.message_id)
 
 
 def language(message: Message) -> str:
@@ -79,6 +73,7 @@ def question_of(message: Message, me: User, text: str) -> Question:
         message_id=message.message_id,
         chat_type=message.chat.type,
         chat_title=message.chat.title,
+        language=language(message),
     )
 
 

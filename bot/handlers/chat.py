@@ -7,8 +7,8 @@ import logging
 from aiogram import F, Router
 from aiogram.types import Message
 
+from bot.handlers.access import over_rate_limit
 from bot.handlers.addressing import is_addressed, language, question_of, question_text
-from bot.handlers.answering import run_answer
 from bot.handlers.deps import Deps
 from bot.texts import t
 
@@ -16,30 +16,27 @@ log = logging.getLogger(__name__)
 
 
 async def on_migrated(message: Message, deps: Deps) -> None:
-    """A group became a supergroup: its history and settings follow the new id."""
+    """A group became a supergroup: its history, settings and answers follow the new id."""
     assert message.migrate_to_chat_id is not None
     await deps.chat_settings.migrate(message.chat.id, message.migrate_to_chat_id)
+    deps.streamer.moved(message.chat.id, message.migrate_to_chat_id)
 
 
 async def on_text(message: Message, deps: Deps) -> None:
-    """Answer a question addressed to the bot."""
+    """Store a question addressed to the bot and start answering it (returns at once)."""
     if not is_addressed(message, deps.me):
         return
-    lang = language(message)
     text = question_text(message, deps.me)
     if not text:
-        await message.reply(t("empty_question", lang))
+        await message.reply(t("empty_question", language(message)))
         return
-    wait = await deps.access.try_acquire(message.from_user.id if message.from_user else 0)
-    if wait:
-        await message.reply(t("user_rate_limited", lang, seconds=round(wait)))
+    if await over_rate_limit(message, deps):
         return
-    question_id = await deps.chat.record_question(question_of(message, deps.me, text))
-    if question_id is None:
+    author = message.from_user.id if message.from_user else None
+    question = question_of(message, deps.me, text)
+    if not await deps.answers.ask(question, budget_exempt=deps.access.is_admin(author)):
         log.info("message %s in chat %s was answered before", message.message_id,
                  message.chat.id)
-        return
-    await run_answer(message, deps, question_id)
 
 
 async def on_unknown_command(message: Message, deps: Deps) -> None:

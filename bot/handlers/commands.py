@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandStart
-from aiogram.types import CallbackQuery, Message, MessageGenerationStopped
+from aiogram.types import CallbackQuery, Chat, Message, MessageGenerationStopped, User
 
-from bot.handlers.addressing import chat_key, language
-from bot.handlers.answering import STOP_CALLBACK, run_answer
+from bot.coordination.base import ChatKey
+from bot.handlers.access import over_rate_limit
+from bot.handlers.addressing import chat_key, language, target_of
 from bot.handlers.deps import Deps
+from bot.services.answering import STOP_CALLBACK
 from bot.services.providers import NoProviderEnabled
-from bot.services.turns import ChatKey
-from bot.texts import t
+from bot.texts import language_of, t
 
 
 async def on_help(message: Message, deps: Deps) -> None:
@@ -31,33 +32,48 @@ async def on_reset(message: Message, deps: Deps) -> None:
 
 
 async def on_retry(message: Message, deps: Deps) -> None:
-    """Answer the last question of this conversation again."""
-    question_id = await deps.chat.last_question(chat_key(message))
-    if question_id is None:
-        await message.reply(t("retry_nothing", language(message)))
+    """Answer the last question of this conversation again (counts against the rate limit)."""
+    if await over_rate_limit(message, deps):
         return
-    await run_answer(message, deps, question_id)
+    asker = message.from_user.id if message.from_user else message.chat.id
+    if not await deps.answers.retry(chat_key(message), asker, language(message),
+                                    target_of(message)):
+        await message.reply(t("retry_nothing", language(message)))
 
 
-async def on_stop(message: Message, deps: Deps) -> None:
+async def on_stop(message: Message, deps: Deps, bot: Bot) -> None:
     """Stop the answer being written here (its partial text stays, marked stopped)."""
-    if not deps.queue.stop(chat_key(message)):
-        await message.reply(t("stop_nothing", language(message)))
+    reply = await _stop(deps, bot, chat_key(message), message.chat, message.from_user,
+                        message.sender_chat)
+    if reply:
+        await message.reply(t(reply, language(message)))
 
 
-async def on_stop_button(query: CallbackQuery, deps: Deps) -> None:
-    """The inline Stop button under a message being written."""
+async def on_stop_button(query: CallbackQuery, deps: Deps, bot: Bot) -> None:
+    """The inline Stop button under a message being written (always answered)."""
     message = query.message
-    stopped = False
+    reply: str | None = "stop_nothing"
     if isinstance(message, Message):
-        stopped = deps.queue.stop(chat_key(message))
-    lang = language(message) if isinstance(message, Message) else "en"
-    await query.answer(None if stopped else t("stop_nothing", lang))
+        reply = await _stop(deps, bot, chat_key(message), message.chat, query.from_user, None)
+    lang = language_of(query.from_user.language_code)
+    await query.answer(t(reply, lang) if reply else None)
 
 
 async def on_draft_stopped(event: MessageGenerationStopped, deps: Deps) -> None:
-    """The stop button of a native draft."""
-    deps.queue.stop(ChatKey(event.chat.id, event.message_thread_id or 0))
+    """The stop button of a native draft (private chats: the asker pressed it)."""
+    await deps.turns.stop(ChatKey(event.chat.id, event.message_thread_id or 0))
+
+
+async def _stop(deps: Deps, bot: Bot, key: ChatKey, chat: Chat, user: User | None,
+                sender_chat: Chat | None) -> str | None:
+    """Stop for the asker and for admins; the text key of the reply, None when stopped."""
+    asker = await deps.turns.asker(key)
+    if asker is None:
+        return "stop_nothing"
+    if (user is None or user.id != asker) \
+            and not await deps.admins.may_configure(bot, chat, user, sender_chat):
+        return "stop_not_yours"
+    return None if await deps.turns.stop(key) else "stop_nothing"
 
 
 def create_router() -> Router:

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 from aiogram.types import User
 
+from bot.coordination.base import Turns
 from bot.handlers.permissions import AdminChecker
 from bot.services.access import AccessPolicy
-from bot.services.chat import ChatService
+from bot.services.answering import AnswerService
 from bot.services.chat_settings import ChatSettingsService
 from bot.services.providers import ProviderControl
-from bot.services.queue import ChatQueue
 from bot.streaming import Streamer
 
 
@@ -20,10 +20,10 @@ class Deps:
     """The services one bot process shares across updates."""
 
     me: User
-    chat: ChatService
+    answers: AnswerService
     chat_settings: ChatSettingsService
     control: ProviderControl
-    queue: ChatQueue
+    turns: Turns
     access: AccessPolicy
     admins: AdminChecker
     streamer: Streamer

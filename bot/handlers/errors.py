@@ -2,40 +2,64 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from aiogram import Router
-from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError, TelegramMigrateToChat
-from aiogram.types import ErrorEvent, Message
+from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramMigrateToChat,
+)
+from aiogram.types import CallbackQuery, ErrorEvent, Message
 
 from bot.handlers.addressing import language
 from bot.handlers.deps import Deps
-from bot.texts import t
+from bot.texts import language_of, t
 
 log = logging.getLogger(__name__)
 
 
 async def on_error(event: ErrorEvent, deps: Deps) -> bool:
-    """Handle the exception so that polling goes on; the user gets a reason, not silence."""
-    error = event.exception
-    update = event.update
-    message = update.message or (update.callback_query.message
-                                 if update.callback_query else None)
+    """Handle the exception so that updates keep flowing; the user gets a reason, not silence.
+
+    Every callback query is answered (the client shows a spinner until then);
+    a button tapped twice (``message is not modified``) needs no apology.
+    """
+    error, update = event.exception, event.update
+    query = update.callback_query
+    message = update.message or (query.message if query else None)
     if isinstance(error, TelegramForbiddenError):
         log.info("update %s: chat is gone (%s)", update.update_id, error.message)
-        return True
-    if isinstance(error, TelegramMigrateToChat) and isinstance(message, Message):
+    elif isinstance(error, TelegramBadRequest) and "not modified" in error.message.lower():
+        log.debug("update %s: nothing to change", update.update_id)
+    elif isinstance(error, TelegramMigrateToChat) and isinstance(message, Message):
         moved = await deps.chat_settings.migrate(message.chat.id, error.migrate_to_chat_id)
+        deps.streamer.moved(message.chat.id, error.migrate_to_chat_id)
         log.info("update %s: chat %s moved to %s (%s rows)", update.update_id,
                  message.chat.id, error.migrate_to_chat_id, moved)
-        return True
-    log.error("update %s failed", update.update_id, exc_info=error)
-    if isinstance(message, Message):
-        try:
-            await message.answer(t("apology", language(message)))
-        except TelegramAPIError as reply_error:
-            log.warning("update %s: could not apologise: %s", update.update_id, reply_error)
+    else:
+        log.error("update %s failed", update.update_id, exc_info=error)
+        if query is None and isinstance(message, Message):
+            await _apologise(message)
+    if query is not None:
+        await _answer(query)
     return True
+
+
+async def _apologise(message: Message) -> None:
+    try:
+        await message.answer(t("apology", language(message)))
+    except (TelegramAPIError, ClientDecodeError) as reply_error:
+        log.warning("could not apologise in chat %s: %s", message.chat.id, reply_error)
+
+
+async def _answer(query: CallbackQuery) -> None:
+    # Answered already by the handler, or too old: then there is nothing left to do.
+    with contextlib.suppress(TelegramAPIError, ClientDecodeError):
+        await query.answer(t("apology", language_of(query.from_user.language_code)))
 
 
 def create_router() -> Router:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import ClientDecodeError, TelegramAPIError
 from aiogram.types import Chat, User
+from pydantic import ValidationError
 
 from bot.services.access import AccessPolicy
+
+log = logging.getLogger(__name__)
 
 ADMIN_STATUSES = frozenset({"creator", "administrator"})
 
@@ -44,8 +48,10 @@ class AdminChecker:
             return cached[1]
         try:
             member = await bot.get_chat_member(chat_id, user_id)
-        except TelegramAPIError:
-            return False  # unknown means no: refusing is the safe side
+        except (TelegramAPIError, ClientDecodeError, ValidationError) as exc:
+            # Unknown means no (the safe side), and is not remembered: the next try may work.
+            log.warning("could not check admin rights in chat %s: %s", chat_id, exc)
+            return False
         allowed = member.status in ADMIN_STATUSES
         if len(self._cache) > 10_000:
             self._cache.clear()

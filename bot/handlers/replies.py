@@ -1,47 +1,11 @@
-"""Texts that depend on outcomes: footers, provider failures, provider listings."""
+"""Provider listings for /model and /providers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 from bot.services.providers import ProviderControl, ProviderStatus
-from bot.services.turns import Outcome, StopReason
 from bot.texts import t
-from providers.errors import AllProvidersFailed, ProviderError, RateLimited
-
-
-def footer_for(language: str) -> Callable[[Outcome], str | None]:
-    """A function giving the plain last line for an answer that did not end normally."""
-
-    def footer(outcome: Outcome) -> str | None:
-        if outcome.stop_reason is StopReason.USER:
-            return t("footer_stopped", language)
-        if outcome.stop_reason is StopReason.SHUTDOWN:
-            return t("footer_shutdown", language)
-        if outcome.error is not None:
-            return t("footer_interrupted", language, reason=outcome.error.message)
-        return None
-
-    return footer
-
-
-def failure_text(error: ProviderError, language: str) -> str:
-    """A friendly explanation of a provider failure, with what to try."""
-    provider = error.provider or "?"
-    if isinstance(error, AllProvidersFailed):
-        details = "\n".join(f"• {f}" for f in error.failures)
-        return t("error_all_failed", language, details=details)
-    if isinstance(error, RateLimited):
-        wait = (t("error_wait", language, seconds=round(error.retry_after))
-                if error.retry_after else "")
-        return t("error_rate_limited", language, provider=provider, wait=wait)
-    key = {
-        "timeout": "error_timeout", "unavailable": "error_unavailable",
-        "access_denied": "error_access_denied", "format": "error_format",
-        "empty": "error_empty", "model": "error_model", "rejected": "error_rejected",
-    }.get(error.kind, "error_unavailable")
-    return t(key, language, provider=provider, detail=error.message)
 
 
 def available_text(control: ProviderControl) -> str:

@@ -1,19 +1,32 @@
-"""Remembering the newest update, so that a clean stop confirms it to Telegram."""
+"""Every update once: duplicates dropped, each counted, and the unfinished ones known."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
 from aiogram.types import TelegramObject, Update
 
+from bot.coordination.base import UpdateLog
 
-class LastUpdate(BaseMiddleware):
-    """Outer middleware noting the highest ``update_id`` received."""
 
-    def __init__(self) -> None:
-        self.update_id: int | None = None
+class UpdateTracker(BaseMiddleware):
+    """Outer middleware: drops an update seen before, and tracks those being handled.
+
+    Telegram redelivers what a stopped process never confirmed, and a load
+    balancer may retry a webhook: ``update_id`` is the idempotency key.
+    """
+
+    def __init__(self, updates: UpdateLog,
+                 on_update: Callable[[str], None] | None = None) -> None:
+        self._updates = updates
+        self._on_update = on_update
+        self._in_flight: set[int] = set()
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self.update_id: int | None = None  # the highest seen
 
     async def __call__(
         self,
@@ -21,18 +34,46 @@ class LastUpdate(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        if isinstance(event, Update) and (self.update_id is None
-                                          or event.update_id > self.update_id):
+        if not isinstance(event, Update):
+            return await handler(event, data)
+        if not await self._updates.first_time(event.update_id):
+            return None
+        if self._on_update is not None:
+            self._on_update(event.event_type)
+        if self.update_id is None or event.update_id > self.update_id:
             self.update_id = event.update_id
-        return await handler(event, data)
+        self._in_flight.add(event.update_id)
+        self._idle.clear()
+        try:
+            return await handler(event, data)
+        finally:
+            self._in_flight.discard(event.update_id)
+            if not self._in_flight:
+                self._idle.set()
+
+    @property
+    def in_flight(self) -> int:
+        """Updates being handled now."""
+        return len(self._in_flight)
+
+    async def drained(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` for the updates being handled; True when none is left."""
+        try:
+            async with asyncio.timeout(timeout):
+                await self._idle.wait()
+        except TimeoutError:
+            return False
+        return True
 
     async def confirm(self, bot: Bot) -> None:
-        """Tell Telegram every update so far was received.
+        """Tell Telegram which updates are done, leaving unfinished ones to be delivered again.
 
         Long polling confirms an update only with the *next* getUpdates; after a
-        stop there is none, and the last updates would be answered twice after
-        a restart. One getUpdates with the next offset confirms them (anything
-        it returns stays unconfirmed and comes back after the restart).
+        stop there is none. One getUpdates with the lowest unfinished id (or the
+        next id) as offset confirms everything before it; anything it returns
+        stays unconfirmed and comes back after the restart.
         """
-        if self.update_id is not None:
-            await bot.get_updates(offset=self.update_id + 1, limit=1, timeout=0)
+        if self.update_id is None:
+            return
+        offset = min(self._in_flight) if self._in_flight else self.update_id + 1
+        await bot.get_updates(offset=offset, limit=1, timeout=0)

@@ -33,13 +33,14 @@ def build_context(
 
     The conversation ends with question ``question_id``: later questions (still
     waiting their turn) and answers to it or to them (a /retry) are left out.
-    Failed answers (no text) and answers superseded by a later /retry are
-    left out too; stopped or interrupted answers keep their partial text. In
-    groups each user turn carries its author's name so the model can tell
+    Failed answers (no text), questions turned away as busy or not taken up
+    yet, and answers superseded by a later /retry are left out too; stopped
+    or interrupted answers keep their partial text. In groups each user turn
+    carries its author's name so the model can tell
     people apart. The newest turn is always kept, cut to the budget if needed.
     """
     turns = _usable(sorted((item for item in history if _before(item, question_id)),
-                           key=_conversation_order))
+                           key=_conversation_order), question_id)
     chosen: list[ChatMessage] = []
     budget = max_chars
     for item in reversed(turns[-max_messages:]):
@@ -62,6 +63,10 @@ def build_context(
     return chosen
 
 
+# Failed answers; questions turned away as busy or not taken up yet.
+_LEFT_OUT = frozenset({"failed", "declined", "pending"})
+
+
 def _before(item: HistoryItem, question_id: int) -> bool:
     if item.role == "user" or item.reply_to_id is None:
         return item.id <= question_id
@@ -75,14 +80,14 @@ def _conversation_order(item: HistoryItem) -> tuple[int, int, int]:
     return (item.id, 0, item.id)
 
 
-def _usable(history: Sequence[HistoryItem]) -> list[HistoryItem]:
+def _usable(history: Sequence[HistoryItem], question_id: int) -> list[HistoryItem]:
     latest_answer: dict[int, int] = {}
     for item in history:
         if item.role == "assistant" and item.reply_to_id is not None:
             latest_answer[item.reply_to_id] = item.id
     usable: list[HistoryItem] = []
     for item in history:
-        if not item.text.strip() or item.status == "failed":
+        if not item.text.strip() or (item.status in _LEFT_OUT and item.id != question_id):
             continue
         if item.role == "assistant" and item.reply_to_id is not None \
                 and latest_answer[item.reply_to_id] != item.id:

@@ -7,9 +7,8 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from bot.db import ProviderStateRepository, SettingsRepository
+from bot.coordination.base import SettingsBus
+from bot.db import ProviderStateRepository, Sessions, SettingsRepository
 from providers.base import Provider
 from providers.errors import ModelNotSupported, ProviderError
 from providers.fallback import Attempt
@@ -50,33 +49,47 @@ class ProviderStatus:
 
 
 class ProviderControl:
-    """Holds the enabled set and the default in memory; persists every change."""
+    """Holds the enabled set and the default; persists every change and tells every worker.
+
+    Each worker keeps a copy in memory (read on every answer); a change is
+    committed first, then announced on the settings bus, and every worker
+    (this one included) reloads its copy.
+    """
 
     def __init__(
         self,
         registry: ProviderRegistry,
-        sessions: async_sessionmaker[AsyncSession],
+        db: Sessions,
         *,
         default_provider: str | None = None,
         default_model: str | None = None,
+        bus: SettingsBus | None = None,
     ) -> None:
         self.registry = registry
-        self._sessions = sessions
+        self._db = db
         self._disabled: set[str] = set()
-        self._default: tuple[str | None, str | None] = (default_provider, default_model)
+        self._configured_default = (default_provider, default_model)
+        self._default: tuple[str | None, str | None] = self._configured_default
+        self._bus = bus
+        if bus is not None:
+            bus.listen(self.reload)
 
     async def load(self) -> None:
         """Read persisted admin choices, and ask OpenAI-compatible servers for their models."""
-        async with self._sessions() as session:
+        await self.reload()
+        for candidate in self.registry:
+            await self._prepare(candidate)
+
+    async def reload(self) -> None:
+        """Read the persisted switches and default again (another worker changed them)."""
+        async with self._db.read() as session:
             states = await ProviderStateRepository(session).all()
             stored = SettingsRepository(session)
             provider = await stored.get(DEFAULT_PROVIDER_KEY)
             model = await stored.get(DEFAULT_MODEL_KEY)
         self._disabled = {name for name, state in states.items() if not state.enabled}
-        if provider in self.registry:
-            self._default = (provider, model)
-        for candidate in self.registry:
-            await self._prepare(candidate)
+        self._default = (provider, model) if provider in self.registry \
+            else self._configured_default
 
     @staticmethod
     async def _prepare(provider: Provider) -> None:
@@ -147,22 +160,28 @@ class ProviderControl:
         self.registry.get(name)  # unknown names raise ChoiceError
         if not enabled and self.enabled == [name]:
             raise NoProviderEnabled
-        async with self._sessions() as session, session.begin():
+        async with self._db.write() as session, session.begin():
             await ProviderStateRepository(session).set_enabled(name, enabled)
         (self._disabled.discard if enabled else self._disabled.add)(name)
+        await self._announce()
 
     async def set_default(self, choice: Choice) -> None:
         """Make ``choice`` the default for chats that chose nothing."""
-        async with self._sessions() as session, session.begin():
+        async with self._db.write() as session, session.begin():
             stored = SettingsRepository(session)
             await stored.set(DEFAULT_PROVIDER_KEY, choice.provider)
             await stored.set(DEFAULT_MODEL_KEY, choice.model)
         self._default = (choice.provider, choice.model)
+        await self._announce()
+
+    async def _announce(self) -> None:
+        if self._bus is not None:
+            await self._bus.announce()
 
     async def record(self, answered: str | None, first_piece_ms: int | None,
                      failures: list[ProviderError]) -> None:
         """Remember a check's outcome (answers record theirs with :func:`record_health`)."""
-        async with self._sessions() as session, session.begin():
+        async with self._db.write() as session, session.begin():
             await record_health(ProviderStateRepository(session), answered, first_piece_ms,
                                 failures)
 
@@ -177,7 +196,7 @@ class ProviderControl:
 
     async def statuses(self) -> list[ProviderStatus]:
         """Every configured provider with its stored state."""
-        async with self._sessions() as session:
+        async with self._db.read() as session:
             states = await ProviderStateRepository(session).all()
         result = []
         for name in self.registry.names:

@@ -5,7 +5,7 @@ provider's pieces without waiting and calls ``finish``; everything Telegram
 needs (pacing, flood control, splitting, formatting) happens behind it.
 """
 
-from bot.streaming.base import AnswerWriter, ChatTarget, Delivery, StopButton
+from bot.streaming.base import AnswerWriter, ChatTarget, Decor, Delivery, LiveMessage, StopButton
 from bot.streaming.clock import Clock, LoopClock
 from bot.streaming.config import StreamConfig
 from bot.streaming.streamer import Streamer
@@ -15,7 +15,9 @@ __all__ = [
     "AnswerWriter",
     "ChatTarget",
     "Clock",
+    "Decor",
     "Delivery",
+    "LiveMessage",
     "LoopClock",
     "StopButton",
     "StreamConfig",

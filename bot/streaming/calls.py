@@ -41,7 +41,7 @@ class Outcome(enum.Enum):
     BAD_ENTITIES = "bad entities"  # formatting refused: send plain text
     TRANSIENT = "transient"  # network trouble or a server error: retry later
     MIGRATED = "migrated"  # group became a supergroup: new chat id
-    REJECTED = "rejected"  # any other 400 (e.g. drafts unavailable here)
+    REJECTED = "rejected"  # any other 400, or a 404 for a method the server lacks
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +100,10 @@ def classify(error: TelegramAPIError | ClientDecodeError) -> Result[None]:
     description = error.message
     if isinstance(error, TelegramNetworkError | TelegramServerError):
         return Result(Outcome.TRANSIENT, description=description)
-    if isinstance(error, TelegramForbiddenError | TelegramUnauthorizedError | TelegramNotFound):
+    if isinstance(error, TelegramForbiddenError | TelegramUnauthorizedError):
         return Result(Outcome.GONE, description=description)
+    if isinstance(error, TelegramNotFound):  # the server lacks this method (Telegram: no chat 404s)
+        return Result(Outcome.REJECTED, description=description)
     if isinstance(error, TelegramBadRequest):
         return Result(_bad_request(description), description=description)
     return Result(Outcome.REJECTED, description=description)

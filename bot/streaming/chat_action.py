@@ -5,51 +5,40 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from aiogram import Bot
-
 from bot.streaming.base import ChatTarget
 from bot.streaming.calls import Outcome, attempt
-from bot.streaming.clock import Clock, wait_event
-from bot.streaming.pacing import ChatPace, RateLimiter
+from bot.streaming.channel import ChatChannel
+from bot.streaming.clock import wait_event
 
 
-async def type_until(
-    bot: Bot,
-    target: ChatTarget,
-    *,
-    shown: asyncio.Event,
-    pace: ChatPace,
-    limiter: RateLimiter,
-    clock: Clock,
-    every: float,
-    request_timeout: int,
-    on_gone: Callable[[str], None],
-) -> None:
-    """Send ``typing`` now and every ``every`` seconds until ``shown`` is set.
+async def type_until(channel: ChatChannel, target: ChatTarget, *, shown: asyncio.Event,
+                     on_gone: Callable[[str], None]) -> None:
+    """Send ``typing`` now and every ``typing_every`` seconds until ``shown`` is set.
 
     Chat actions do not take the chat's turn (the first text must not wait for
-    them) but respect its flood-control window; they only use a bot-wide slot
-    that is free at once, so under load they never delay anybody's text.
+    them) but respect its 429 window; they only use a bot-wide slot that is
+    free at once, so under load they never delay anybody's text. A failing
+    chat action is cosmetic: typing stops and the answer goes on, unless the
+    chat itself is gone (blocked, kicked), which spares asking the provider.
     """
+    context, pace = channel.context, channel.pace
+    every = context.config.typing_every
     while not shown.is_set():
         await pace.wait_unblocked()
         if shown.is_set():
             return
-        if not limiter.try_acquire():
-            await wait_event(clock, shown, every)
+        if not await context.limiter.try_acquire():
+            await wait_event(context.clock, shown, every)
             continue
-        result = await attempt(
-            bot.send_chat_action(
-                chat_id=target.chat_id,
-                action="typing",
-                message_thread_id=target.thread_id,
-                request_timeout=request_timeout,
-            )
-        )
+        result = await attempt(context.bot.send_chat_action(
+            chat_id=channel.chat_id, action="typing", message_thread_id=target.thread_id,
+            request_timeout=context.config.request_timeout))
         if result.outcome is Outcome.GONE:
             on_gone(result.description)
             return
         if result.outcome is Outcome.FLOOD:
-            pace.on_flood(result.retry_after)
+            await pace.on_flood(result.retry_after)
             continue
-        await wait_event(clock, shown, every)
+        if result.outcome is not Outcome.OK:
+            return
+        await wait_event(context.clock, shown, every)

@@ -1,70 +1,37 @@
-"""Pacing of Telegram calls: one bot-wide rate limiter and a pace per chat.
+"""One chat's pacing: an interval that adapts to 429s, over slots shared with other writers.
 
 Telegram's limits are per chat (about 1/s in private chats, 20/min in groups)
 and per bot (about 30/s). Every writer of a chat shares that chat's
-:class:`ChatPace`; every call of the bot goes through one :class:`RateLimiter`.
+:class:`ChatPace`; the slots themselves (the next free moment, the 429 window)
+live in a :class:`~bot.coordination.base.PaceStore`, which several workers may share.
 """
 
 from __future__ import annotations
 
-import math
-
+from bot.coordination.base import PaceStore
 from bot.streaming.clock import Clock
 from bot.streaming.config import StreamConfig
 
-_EPSILON = 1e-6  # sleeps may end a hair early (float rounding, timer resolution)
-
-
-class RateLimiter:
-    """A token bucket in its "virtual scheduling" form (GCRA), fair in arrival order.
-
-    ``acquire`` books the next free slot before sleeping, so concurrent callers
-    queue up instead of waking together and competing again.
-    """
-
-    def __init__(self, rate: float, burst: int, clock: Clock) -> None:
-        self._spacing = 1.0 / rate
-        self._tolerance = (burst - 1) * self._spacing
-        self._clock = clock
-        self._theoretical = -math.inf  # when the bucket would be exactly empty
-
-    def try_acquire(self) -> bool:
-        """Take a slot only if one is free right now (for calls that may be skipped)."""
-        now = self._clock.now()
-        due = max(self._theoretical, now)
-        if due - self._tolerance > now + _EPSILON:
-            return False
-        self._theoretical = due + self._spacing
-        return True
-
-    async def acquire(self) -> None:
-        """Wait for a slot (returns at once while the burst allowance lasts)."""
-        now = self._clock.now()
-        due = max(self._theoretical, now)
-        self._theoretical = due + self._spacing
-        start = due - self._tolerance
-        if start > now + _EPSILON:
-            await self._clock.sleep(start - now)
-
 
 class ChatPace:
-    """When the next call to one chat may go out, and how that adapts to 429s.
+    """When the next call to one chat may go out, and how the spacing adapts to 429s.
 
     After a 429 nothing is sent until ``retry_after`` has passed, and the
     interval grows by ``flood_backoff_factor``; the extra part then halves every
     ``flood_recovery_half_life`` seconds, drifting back to the configured interval.
     """
 
-    def __init__(self, base_interval: float, config: StreamConfig, clock: Clock) -> None:
+    def __init__(self, chat_id: int, base_interval: float, config: StreamConfig, clock: Clock,
+                 store: PaceStore) -> None:
+        self.chat_id = chat_id
         self.base_interval = base_interval
         self._config = config
         self._clock = clock
-        self.next_allowed = -math.inf
-        self.blocked_until = -math.inf
+        self._store = store
         self._extra = 0.0
         self._extra_since = 0.0
-        self.draft_refused = False  # Telegram refused sendMessageDraft here: use edits
-        self.writers = 0  # open writers sharing this pace (the streamer prunes idle paces)
+        self.draft_refused = False  # drafts failed here: stream by edits
+        self.writers = 0  # open writers of this chat (the streamer forgets idle paces)
 
     def interval(self) -> float:
         """The current minimum spacing of calls to this chat."""
@@ -74,49 +41,37 @@ class ChatPace:
         decay: float = 0.5 ** (age / self._config.flood_recovery_half_life)
         return self.base_interval + self._extra * decay
 
-    def blocked(self) -> bool:
-        """True inside a flood-control window: no call of any kind may go to this chat."""
-        return self._clock.now() < self.blocked_until - _EPSILON
+    async def blocked(self) -> bool:
+        """True inside a 429 window: no call of any kind may go to this chat."""
+        return await self.blocked_for() > 0
+
+    async def blocked_for(self) -> float:
+        """Seconds left of the chat's 429 window (0.0 when none)."""
+        return await self._store.blocked_for(self.chat_id)
 
     async def wait_unblocked(self) -> None:
-        """Sleep until the flood-control window (if any) has passed."""
-        while (left := self.blocked_until - self._clock.now()) > _EPSILON:
+        """Sleep until the 429 window (if any) has passed."""
+        while (left := await self._store.blocked_for(self.chat_id)) > 0:
             await self._clock.sleep(left)
 
-    async def wait_turn(self) -> None:
+    async def wait_turn(self, *, burst: bool = False) -> None:
         """Sleep until a call may go to this chat, then claim that turn.
 
-        Checking and claiming happen without a suspension in between, so two
-        writers of one chat (two forum topics) never both take the same turn.
+        ``burst`` skips the spacing (never a 429 window): an answer's last word
+        goes out at once, and the turn after it is booked one interval later.
         """
-        while True:
-            now = self._clock.now()
-            ready = max(self.next_allowed, self.blocked_until)
-            if ready <= now + _EPSILON:
-                self.next_allowed = now + self.interval()
-                return
-            await self._clock.sleep(ready - now)
+        while (wait := await self._store.claim(self.chat_id, self.interval(), burst=burst)) > 0:
+            await self._clock.sleep(wait)
 
-    def on_flood(self, retry_after: float) -> None:
+    async def on_flood(self, retry_after: float) -> None:
         """Record a 429: block the chat for ``retry_after`` and lengthen the interval."""
-        now = self._clock.now()
-        self.blocked_until = max(
-            self.blocked_until, now + retry_after + self._config.retry_after_margin
-        )
-        longer = min(
-            self._config.flood_max_interval, self.interval() * self._config.flood_backoff_factor
-        )
+        await self._store.block(self.chat_id, retry_after + self._config.retry_after_margin)
+        longer = min(self._config.flood_max_interval,
+                     self.interval() * self._config.flood_backoff_factor)
         self._extra = max(0.0, longer - self.base_interval)
-        self._extra_since = now
+        self._extra_since = self._clock.now()
 
     def idle(self) -> bool:
-        """True when forgetting this pace would change nothing (no writers, no pending limits)."""
-        now = self._clock.now()
+        """True when forgetting this pace would change nothing here (no writers, settled)."""
         settled = self._extra <= 0 or self.interval() - self.base_interval < 0.01
-        return (
-            self.writers == 0
-            and not self.draft_refused
-            and now >= self.next_allowed
-            and now >= self.blocked_until
-            and settled
-        )
+        return self.writers == 0 and not self.draft_refused and settled

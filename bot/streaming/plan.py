@@ -5,16 +5,18 @@ most and reports back what Telegram accepted; the plan never talks to
 Telegram itself, so the order of calls is decided in one place:
 
 1. closed parts, in order, in their final rendering (messages stay in order);
-2. the growing part: plain text, as an edited message (with the stop button)
-   or as the native draft;
-3. after ``finish``: every part rendered, the footer on the last one.
+2. the growing part: plain text (or, before any text, a status such as
+   "thinking"), as an edited message (with the stop button) or as the native draft;
+3. after ``finish``: every part rendered, the footer on the last one, the
+   collapsed reasoning above the first.
 """
 
 from __future__ import annotations
 
 from bot.streaming.answer import AnswerText
+from bot.streaming.base import LiveMessage
 from bot.streaming.jobs import Job
-from bot.streaming.render import Rendered, with_footer
+from bot.streaming.render import Rendered, with_footer, with_reasoning
 
 
 class AnswerPlan:
@@ -26,15 +28,17 @@ class AnswerPlan:
         self.finishing = False
         self._keyboard = keyboard
         self._footer: str | None = None
+        self._reasoning: str | None = None
         self._slots: list[Rendered] | None = None  # final renderings, fixed by finish()
         self._final_done = 0  # slots delivered in their final form, in order
         self._ids: dict[int, int] = {}  # slot -> message id
         self._shown: dict[int, tuple[object, ...]] = {}  # slot -> what its message shows
+        self._texts: dict[int, str] = {}  # slot -> the text its message shows
         self._draft_shown: tuple[object, ...] | None = None
 
-    def finish(self, footer: str | None) -> None:
+    def finish(self, footer: str | None, reasoning: str | None = None) -> None:
         """No more text: from now on only final renderings (and the footer) are planned."""
-        self.finishing, self._footer = True, footer
+        self.finishing, self._footer, self._reasoning = True, footer, reasoning
 
     def message_id(self, index: int) -> int | None:
         """The message showing slot ``index``, if one was sent."""
@@ -44,8 +48,19 @@ class AnswerPlan:
         """The answer's messages, in order."""
         return [self._ids[slot] for slot in sorted(self._ids)]
 
-    def next_job(self) -> Job | None:
-        """The one call that matters most now, or None when Telegram is up to date."""
+    def live(self) -> LiveMessage | None:
+        """The first and the newest message sent, and what they show."""
+        if not self._ids:
+            return None
+        slot = max(self._ids)
+        return LiveMessage(self._ids[min(self._ids)], self._ids[slot], self._texts.get(slot, ""),
+                           self.answer.snapshot())
+
+    def next_job(self, status: str | None = None) -> Job | None:
+        """The one call that matters most now, or None when Telegram is up to date.
+
+        ``status`` is shown in the growing slot while the answer has no text yet.
+        """
         if self.finishing:
             return self._first_unfinished(self._final_slots())
         text = self.answer.advance()
@@ -55,7 +70,9 @@ class AnswerPlan:
             return job
         shown = Rendered(self.answer.streaming_text(text))
         if not shown.text:
-            return None
+            if not status or closed:
+                return None
+            shown = Rendered(status)
         if self.use_draft:
             job = Job(len(closed), shown, False, "draft", False)
             return None if self._draft_shown == job.state() else job
@@ -70,6 +87,7 @@ class AnswerPlan:
         if message_id is not None and job.index not in self._ids:
             self._ids[job.index] = message_id
         self._shown[job.index] = job.state()
+        self._texts[job.index] = job.rendered.text
         if job.final:
             self._final_done += 1
             self._draft_shown = None  # a sent message replaces the draft
@@ -78,6 +96,7 @@ class AnswerPlan:
         """The slot's message was deleted: the next job for it sends a new one."""
         self._ids.pop(index, None)
         self._shown.pop(index, None)
+        self._texts.pop(index, None)
 
     def downgrade(self, index: int) -> None:
         """Telegram refused the slot's entities: deliver the same text plain."""
@@ -106,5 +125,7 @@ class AnswerPlan:
         if self._slots is None:
             parts = self.answer.final_parts()
             renders = [self.answer.rendered(i, part) for i, part in enumerate(parts)]
+            if renders[0].text.strip():
+                renders[0] = with_reasoning(renders[0], self._reasoning)
             self._slots = renders[:-1] + with_footer(renders[-1], self._footer)
         return self._slots

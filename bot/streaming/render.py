@@ -76,3 +76,36 @@ def with_footer(last: Rendered, footer: str | None) -> list[Rendered]:
     if utf16_len(joined) <= TELEGRAM_TEXT_LIMIT:
         return [Rendered(joined, last.entities)]
     return [last, Rendered(footer)]
+
+
+# Below this many units a collapsed reasoning would say nothing useful: leave it out.
+_REASONING_MIN = 80
+
+
+def with_reasoning(first: Rendered, reasoning: str | None) -> Rendered:
+    """``first`` preceded by ``reasoning`` in a collapsed (expandable) quote, cut to fit.
+
+    The quote keeps the reasoning's end (closest to the answer), behind an ellipsis.
+    """
+    reasoning = (reasoning or "").strip()
+    budget = TELEGRAM_TEXT_LIMIT - utf16_len(first.text) - 2
+    if not reasoning or budget < _REASONING_MIN:
+        return first
+    if utf16_len(reasoning) > budget:
+        reasoning = "…" + _tail_within(reasoning, budget - 1)
+    quote_units = utf16_len(reasoning)
+    quote = MessageEntity(type="expandable_blockquote", offset=0, length=quote_units)
+    shift = quote_units + 2
+    moved = [e.model_copy(update={"offset": e.offset + shift}) for e in first.entities or ()]
+    return Rendered(f"{reasoning}\n\n{first.text}", [quote, *moved])
+
+
+def _tail_within(text: str, units: int) -> str:
+    """The longest end of ``text`` within ``units`` UTF-16 units (surrogates kept whole)."""
+    start, taken = len(text), 0
+    while start > 0:
+        cost = 2 if ord(text[start - 1]) > 0xFFFF else 1
+        if taken + cost > units:
+            break
+        start, taken = start - 1, taken + cost
+    return text[start:]

@@ -20,6 +20,9 @@ _OPEN = re.compile(r" {0,3}(`{3,}[^`]*|~{3,}.*)")
 _CLOSE = re.compile(r" {0,3}(`{3,}|~{3,})[ \t]*")
 _ZWJ = "\u200d"
 _LANGUAGE_MAX = 24
+# A longer run of backticks or tildes is text, not a fence: reopening such a "block" in
+# every part would eat the part (thousands of backticks made thousands of messages).
+_MARKER_MAX = 16
 
 
 def utf16_len(text: str) -> int:
@@ -52,6 +55,8 @@ def _open_fence(line: str, line_start: int) -> Fence | None:
         return None
     opening = match.group(1)
     marker = opening[: len(opening) - len(opening.lstrip(opening[0]))]
+    if len(marker) > _MARKER_MAX:
+        return None
     info = opening[len(marker) :].split()
     language = info[0][:_LANGUAGE_MAX] if info else ""  # all a reopened block needs
     opening = f"{marker} {language}" if language[:1] == marker[0] else marker + language
@@ -196,3 +201,10 @@ def split_parts(text: str, limit: int) -> list[Part]:
         start, fence = part.end, part.fence
     parts.append(Part(start, len(text), prefix_for(fence), "", None))
     return parts
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` UTF-16 units, ending with an ellipsis when cut."""
+    if utf16_len(text) <= limit:
+        return text
+    return text[: _hard_end(text, 0, limit - 1)].rstrip() + "…"

@@ -6,7 +6,9 @@ the chat's pace (and a bot-wide slot), always with the latest text; which call
 comes next is decided by :class:`~bot.streaming.plan.AnswerPlan`, what a
 failure means by :mod:`bot.streaming.calls`, and the reaction to it by
 :meth:`StreamWriter._handle`. The first text waits for a whole word, at most
-``first_word_wait`` after the first piece; "typing…" shows until then.
+``first_word_wait`` after the first piece; "typing…" (or the "thinking"
+status) shows until then. The last word goes out at once (see
+:meth:`~bot.streaming.pacing.ChatPace.wait_turn`).
 """
 
 from __future__ import annotations
@@ -14,23 +16,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Self
 
-from aiogram import Bot
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.streaming.base import ChatTarget, Delivery, StopButton
+from bot.streaming.base import ChatTarget, Decor, Delivery, LiveMessage
 from bot.streaming.calls import Outcome, Result
+from bot.streaming.channel import ChatChannel
 from bot.streaming.chat_action import type_until
-from bot.streaming.clock import Clock, wait_event
-from bot.streaming.config import StreamConfig
+from bot.streaming.clock import wait_event
 from bot.streaming.jobs import Destination, Job, perform
-from bot.streaming.pacing import ChatPace, RateLimiter
 from bot.streaming.plan import AnswerPlan
 
 log = logging.getLogger(__name__)
+
+_STATUS_REFRESH = 1.0  # seconds between looks at the "thinking" status's clock
 
 
 class StreamWriter:
@@ -38,49 +40,40 @@ class StreamWriter:
 
     def __init__(
         self,
-        bot: Bot,
+        channel: ChatChannel,
         target: ChatTarget,
+        decor: Decor,
         *,
-        config: StreamConfig,
-        clock: Clock,
-        pace: ChatPace,
-        limiter: RateLimiter,
-        stop_button: StopButton | None,
         draft: bool,
         on_close: Callable[[StreamWriter], None],
+        on_migrate: Callable[[int, int], None],
     ) -> None:
-        self._bot, self._target, self._chat_id = bot, target, target.chat_id
-        self._config, self._clock, self._pace, self._limiter = config, clock, pace, limiter
+        self.channel = channel
+        self._context = channel.context
+        self._target = target
+        self._decor = decor
         self._on_close: Callable[[StreamWriter], None] | None = on_close
+        self._on_migrate = on_migrate
         self._keyboard: InlineKeyboardMarkup | None = None
-        if stop_button is not None:
-            button = InlineKeyboardButton(
-                text=stop_button.label, callback_data=stop_button.callback_data
-            )
+        if decor.stop_button is not None:
+            button = InlineKeyboardButton(text=decor.stop_button.label,
+                                          callback_data=decor.stop_button.callback_data)
             self._keyboard = InlineKeyboardMarkup(inline_keyboard=[[button]])
         self.draft_id: int | None = secrets.randbelow(2**31 - 2) + 1 if draft else None
-        self._plan = AnswerPlan(config.part_limit, draft=draft, keyboard=stop_button is not None)
+        self._plan = AnswerPlan(self._context.config.part_limit, draft=draft,
+                                keyboard=self._keyboard is not None)
         self._changed = asyncio.Event()
         self._first_shown = asyncio.Event()
         self._first_piece_at: float | None = None
+        self._thinking_since: float | None = None
         self._abandoned = False
         self._failing_since: float | None = None
         self._failures = 0
         self._closed = False
-        typing = type_until(
-            bot,
-            target,
-            shown=self._first_shown,
-            pace=pace,
-            limiter=limiter,
-            clock=clock,
-            every=config.typing_every,
-            request_timeout=config.request_timeout,
-            on_gone=self._abandon,
-        )
-        self._typing = asyncio.create_task(typing, name="stream-typing")
+        self._after, self._done = channel.enqueue()
+        self._typing: asyncio.Task[None] | None = None
         self._task = asyncio.create_task(self._run(), name="stream-writer")
-        # A finished answer frees its place in the streamer even if close() is forgotten.
+        # A finished answer frees its place even if close() is forgotten.
         self._task.add_done_callback(lambda _: self._release())
 
     # -- the AnswerWriter interface ---------------------------------------------------------
@@ -100,31 +93,41 @@ class StreamWriter:
         if self._plan.finishing or self._abandoned or not piece:
             return
         if self._plan.answer.append(piece):
-            self._first_piece_at = self._clock.now()
+            self._first_piece_at = self._context.clock.now()
         self._changed.set()
 
-    async def finish(self, footer: str | None = None) -> Delivery:
+    def think(self) -> None:
+        """The model reasons: show the "thinking" status (if the decor has one) until text."""
+        if self._thinking_since is None and self._decor.thinking:
+            self._thinking_since = self._context.clock.now()
+            self._changed.set()
+
+    def live(self) -> LiveMessage | None:
+        """The newest message of this answer and the text it shows."""
+        return self._plan.live()
+
+    def finish(self, footer: str | None = None, *,
+               reasoning: str | None = None) -> Awaitable[Delivery]:
         """Deliver the complete text, formatted, with ``footer`` as a last plain line.
 
-        Waits until Telegram has it (pacing and flood control still apply).
-        Calling it again returns the same result; after ``close`` it is an error.
+        Returns at once; the result resolves when Telegram has it (pacing and
+        429 windows still apply). Calling it again returns the same result;
+        after ``close`` it is an error.
         """
         if self._closed:
             raise RuntimeError("finish() called on a closed writer")
         if not self._plan.finishing:
-            self._plan.finish(footer)
+            self._plan.finish(footer, reasoning)
             self._changed.set()
-        return await asyncio.shield(self._task)
+        return asyncio.shield(self._task)
 
     async def close(self) -> None:
         """Stop the background work (idempotent); an unfinished answer stays as last shown."""
         if self._closed:
             return
         self._closed = True
-        for task in (self._task, self._typing):
-            task.cancel()
-        results = await asyncio.gather(self._task, self._typing, return_exceptions=True)
-        for result in results:
+        self._task.cancel()
+        for result in await asyncio.gather(self._task, return_exceptions=True):
             if isinstance(result, Exception):
                 log.error("stream writer failed", exc_info=result)
         self._release()
@@ -132,64 +135,82 @@ class StreamWriter:
     def _release(self) -> None:
         if self._on_close is not None:
             on_close, self._on_close = self._on_close, None
+            self.channel.release(self._done)
             on_close(self)
 
     async def __aenter__(self) -> Self:
         """``async with streamer.open(...) as writer``: the writer closes on exit."""
         return self
 
-    async def __aexit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                        tb: TracebackType | None) -> None:
         """Close the writer (does not finish it)."""
         await self.close()
 
     # -- the background task ----------------------------------------------------------------
 
     async def _run(self) -> Delivery:
+        if self._after is not None:
+            # The previous answer of this conversation goes first (it may wait out a 429).
+            await asyncio.wait([self._after])
+        self._typing = asyncio.create_task(
+            type_until(self.channel, self._target, shown=self._first_shown, on_gone=self._abandon),
+            name="stream-typing")
         try:
             while not self._abandoned:
-                job = self._plan.next_job()
+                job = self._plan.next_job(self._status())
                 if job is None:
                     if self._plan.finishing:
                         break
-                    await self._changed.wait()
-                    self._changed.clear()
+                    await self._wait_for_change()
                     continue
-                if not job.final and not self._first_shown.is_set():
+                if job.rendered.text and not job.final and not self._first_shown.is_set() \
+                        and self._thinking_since is None:
                     await self._await_first_word()
-                await self._pace.wait_turn()
-                await self._limiter.acquire()
-                job = self._plan.next_job()  # the text grew while we waited: send the latest
+                await self.channel.pace.wait_turn(burst=job.final)
+                await self._context.limiter.acquire()
+                job = self._plan.next_job(self._status())  # the text grew meanwhile: the latest
                 if job is None or self._abandoned:
                     continue
                 await self._handle(job, await self._perform(job))
         finally:
             self._typing.cancel()
+            await asyncio.gather(self._typing, return_exceptions=True)
         return Delivery(message_ids=self._plan.message_ids(), delivered=not self._abandoned)
+
+    def _status(self) -> str | None:
+        if self._thinking_since is None or self._decor.thinking is None:
+            return None
+        seconds = int(self._context.clock.now() - self._thinking_since)
+        return self._decor.thinking.format(seconds=seconds)
+
+    async def _wait_for_change(self) -> None:
+        if self._thinking_since is not None and not self._plan.answer.snapshot():
+            await wait_event(self._context.clock, self._changed, _STATUS_REFRESH)
+        else:
+            await self._changed.wait()
+        self._changed.clear()
 
     async def _await_first_word(self) -> None:
         """Hold the first text until a whole word is there, but at most ``first_word_wait``."""
-        start = self._first_piece_at if self._first_piece_at is not None else self._clock.now()
-        deadline = start + self._config.first_word_wait
+        clock = self._context.clock
+        start = self._first_piece_at if self._first_piece_at is not None else clock.now()
+        deadline = start + self._context.config.first_word_wait
         while not (self._plan.answer.word_seen or self._plan.finishing or self._abandoned):
-            left = deadline - self._clock.now()
+            left = deadline - clock.now()
             if left <= 0:
                 return
             self._changed.clear()
-            await wait_event(self._clock, self._changed, left)
+            await wait_event(clock, self._changed, left)
 
     async def _perform(self, job: Job) -> Result[object]:
         destination = Destination(
-            bot=self._bot,
+            bot=self._context.bot,
             target=self._target,
-            chat_id=self._chat_id,
+            chat_id=self.channel.chat_id,
             keyboard=self._keyboard,
             draft_id=self.draft_id,
-            request_timeout=self._config.request_timeout,
+            request_timeout=self._context.config.request_timeout,
         )
         reply = not self._plan.message_ids()  # only the first message replies to the question
         return await perform(job, destination, self._plan.message_id(job.index), reply)
@@ -200,23 +221,26 @@ class StreamWriter:
         if outcome in (Outcome.OK, Outcome.NOT_MODIFIED):
             self._succeeded(job, result.value)
         elif outcome is Outcome.FLOOD:
-            self._pace.on_flood(result.retry_after)
+            await self.channel.pace.on_flood(result.retry_after)
+        elif job.kind == "draft":
+            # Drafts refused in any way (400, 404, 5xx, a timeout): edits carry the answer.
+            log.info("chat %s: drafts failed (%s: %s); using edits", self.channel.chat_id,
+                     outcome.value, result.description)
+            self._plan.use_draft = False
+            self.channel.pace.draft_refused = True
         elif outcome is Outcome.TRANSIENT:
             await self._back_off()
         elif outcome is Outcome.GONE:
             self._abandon(result.description)
         elif outcome is Outcome.MIGRATED and result.new_chat_id is not None:
-            self._chat_id = result.new_chat_id
+            self._on_migrate(self.channel.chat_id, result.new_chat_id)
         elif outcome is Outcome.MISSING:  # deleted under us: continue in a new message
             self._plan.forget(job.index)
-        elif job.kind == "draft":  # drafts refused here: stream by edits, remember it
-            log.info("chat %s refused drafts (%s); using edits", self._chat_id, result.description)
-            self._plan.use_draft = False
-            self._pace.draft_refused = True
         elif job.rendered.entities:  # formatting refused: the same text, plain
             self._plan.downgrade(job.index)
         else:
-            log.warning("telegram refused text for chat %s: %s", self._chat_id, result.description)
+            log.warning("telegram refused text for chat %s: %s", self.channel.chat_id,
+                        result.description)
             self._succeeded(job, None)  # nothing else to try for this content; go on
 
     def _succeeded(self, job: Job, value: object) -> None:
@@ -225,19 +249,19 @@ class StreamWriter:
         self._plan.succeeded(job, value.message_id if isinstance(value, Message) else None)
 
     async def _back_off(self) -> None:
-        now = self._clock.now()
+        clock, config = self._context.clock, self._context.config
+        now = clock.now()
         if self._failing_since is None:
             self._failing_since = now
-        if now - self._failing_since >= self._config.network_give_up:
+        if now - self._failing_since >= config.network_give_up:
             self._abandon("Telegram unreachable")
             return
-        config = self._config
         delay = min(config.network_backoff_max, config.network_backoff_initial * 2**self._failures)
         self._failures += 1
-        await self._clock.sleep(delay)
+        await clock.sleep(delay)
 
     def _abandon(self, reason: str) -> None:
         if not self._abandoned:
-            log.info("chat %s cannot receive the answer: %s", self._chat_id, reason)
+            log.info("chat %s cannot receive the answer: %s", self.channel.chat_id, reason)
         self._abandoned = True
         self._changed.set()

@@ -7,6 +7,7 @@ and history lives in a real SQLite file.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,9 +42,17 @@ class Harness:
     app: Application
 
     async def send(self, update: dict[str, Any]) -> None:
-        """Deliver an update (as built by the fake) and wait until the bot has handled it."""
+        """Deliver an update (as built by the fake) and wait until the bot has handled it.
+
+        Handlers return as soon as a question is stored; this also waits for the
+        answers the update started, to the last message delivered.
+        """
         parsed = Update.model_validate(update, context={"bot": self.app.bot})
+        before = self.app.deps.answers.tasks
         await self.app.dispatcher.feed_update(self.app.bot, parsed)
+        started = self.app.deps.answers.tasks - before
+        if started:
+            await asyncio.wait(started)
 
     def texts(self, chat_id: int) -> list[str]:
         """What the bot has shown in a chat, message by message."""

@@ -1,7 +1,8 @@
-"""MessageRepository: storing turns, finishing answers, history windows, the startup sweep."""
+"""MessageRepository: storing turns, an answer's life, history windows, the sweeps, usage."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from bot.db import (
     MessageRepository,
     MessageRole,
     MessageStatus,
+    TokenCount,
 )
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -103,10 +105,13 @@ async def test_finish_updates_a_message_loaded_in_the_same_session(session: Asyn
     messages = MessageRepository(session)
     chat = await _chat(session)
     answer = await messages.add(chat, role=ASSISTANT, text="", status=MessageStatus.STREAMING)
-    await messages.finish(
-        answer.id, text="done", status=MessageStatus.COMPLETE, telegram_message_id=9
-    )
+    await messages.finish(answer.id, text="done", status=MessageStatus.COMPLETE,
+                          tokens=TokenCount(12, 3, estimated=True))
+    await messages.delivered(answer.id, 9)
     assert (answer.text, answer.status, answer.telegram_message_id) == ("done", "complete", 9)
+    await session.refresh(answer)
+    assert (answer.prompt_tokens, answer.completion_tokens, answer.tokens_estimated) == (
+        12, 3, True)
 
 
 async def test_recent_returns_the_newest_oldest_first(session: AsyncSession) -> None:
@@ -142,19 +147,22 @@ async def test_recent_includes_every_status(session: AsyncSession) -> None:
     assert statuses == ["complete", "failed"]
 
 
-async def test_last_user_message(session: AsyncSession) -> None:
-    """The latest user turn of the current conversation, skipping answers."""
+async def test_last_question_skips_answers_and_questions_never_taken_up(
+        session: AsyncSession) -> None:
+    """/retry takes the newest question that was answered, not one turned away or waiting."""
     chats, messages = ChatRepository(session), MessageRepository(session)
     chat = await _chat(session)
-    assert await messages.last_user_message(chat) is None
+    assert await messages.last_question(chat) is None
     await messages.add(chat, role=USER, text="first")
     await messages.add(chat, role=USER, text="second")
     await messages.add(chat, role=ASSISTANT, text="answer")
-    last = await messages.last_user_message(chat)
+    await messages.add(chat, role=USER, text="busy", status=MessageStatus.DECLINED)
+    await messages.add(chat, role=USER, text="waiting", status=MessageStatus.PENDING)
+    last = await messages.last_question(chat)
     assert last is not None
     assert last.text == "second"
     await chats.new_conversation(chat)
-    assert await messages.last_user_message(chat) is None
+    assert await messages.last_question(chat) is None
 
 
 async def test_find_question_by_telegram_message_id(session: AsyncSession) -> None:
@@ -170,29 +178,53 @@ async def test_find_question_by_telegram_message_id(session: AsyncSession) -> No
     assert await messages.find_question(other, 77) is None
 
 
-async def test_mark_streaming_interrupted(session_factory: Sessions) -> None:
-    """Startup: answers cut off by a crash become interrupted, with the reason."""
+async def test_interrupt_and_claim_take_over_only_what_a_given_worker_held(
+        session_factory: Sessions) -> None:
+    """Two sweepers cannot both take the same orphaned answer or waiting question."""
     async with session_factory() as session:
         messages = MessageRepository(session)
         chat = await _chat(session)
-        other = await _chat(session, 2)
         done = await messages.add(chat, role=ASSISTANT, text="ok")
-        cut = await messages.add(chat, role=ASSISTANT, text="half", status=MessageStatus.STREAMING)
-        cut2 = await messages.add(other, role=ASSISTANT, text="", status=MessageStatus.STREAMING)
-        await session.commit()
-    async with session_factory() as session:
-        assert await MessageRepository(session).mark_streaming_interrupted("bot restarted") == 2
+        cut = await messages.add(chat, role=ASSISTANT, text="half",
+                                 status=MessageStatus.STREAMING, worker="w-dead")
+        waiting = await messages.add(chat, role=USER, text="q", status=MessageStatus.PENDING,
+                                     worker="w-dead")
         await session.commit()
     async with session_factory() as session:
         messages = MessageRepository(session)
-        for message_id in (cut.id, cut2.id):
-            stored = await messages.get(message_id)
-            assert stored is not None
-            assert (stored.status, stored.error) == ("interrupted", "bot restarted")
-        kept = await messages.get(done.id)
-        assert kept is not None
-        assert (kept.status, kept.error) == ("complete", None)
-        assert await messages.mark_streaming_interrupted("again") == 0
+        assert [m.id for m in await messages.streaming()] == [cut.id]
+        assert await messages.interrupt(cut.id, held_by="w-other", error="x") is False
+        assert await messages.interrupt(cut.id, held_by="w-dead", error="bot restarted")
+        assert await messages.interrupt(cut.id, held_by="w-dead", error="again") is False
+        assert await messages.interrupt(done.id, held_by=None, error="x") is False
+        assert await messages.claim(waiting.id, held_by="w-dead", worker="w-me")
+        assert await messages.claim(waiting.id, held_by="w-dead", worker="w-you") is False
+        await session.commit()
+    async with session_factory() as session:
+        messages = MessageRepository(session)
+        stored = await messages.get(cut.id)
+        assert stored is not None
+        assert (stored.status, stored.error, stored.worker) == ("interrupted", "bot restarted",
+                                                                None)
+        claimed = await messages.get(waiting.id)
+        assert claimed is not None
+        assert (claimed.status, claimed.worker) == ("pending", "w-me")
+        assert await messages.streaming() == []
+
+
+async def test_tokens_since_sums_one_persons_answers(session: AsyncSession) -> None:
+    """Budgets count the tokens of answers to one person since a moment."""
+    messages = MessageRepository(session)
+    chat = await _chat(session)
+    for author, tokens in ((7, TokenCount(100, 20)), (7, TokenCount(5, 5, True)),
+                           (8, TokenCount(1000, 1000))):
+        answer = await messages.add(chat, role=ASSISTANT, text="a", author_id=author)
+        await messages.finish(answer.id, text="a", status=MessageStatus.COMPLETE, tokens=tokens)
+    await messages.add(chat, role=USER, text="q", author_id=7)
+    since = datetime.now(UTC) - timedelta(hours=1)
+    assert await messages.tokens_since(7, since) == 130
+    assert await messages.tokens_since(7, datetime.now(UTC) + timedelta(hours=1)) == 0
+    assert await messages.tokens_since(9, since) == 0
 
 
 async def _plan(engine: AsyncEngine, run: Any) -> str:
@@ -236,14 +268,26 @@ async def test_recent_reads_the_history_index(db: AsyncEngine) -> None:
     assert "Sort" not in plan  # PostgreSQL: no Sort node
 
 
-async def test_startup_sweep_reads_the_partial_index(db: AsyncEngine) -> None:
-    """The sweep finds streaming rows through the small partial index, not a table scan."""
+async def test_the_sweeps_read_the_partial_indexes(db: AsyncEngine) -> None:
+    """Streaming answers and pending questions are found through small partial indexes."""
 
-    async def sweep(session: AsyncSession, chat: Chat) -> None:
-        await MessageRepository(session).mark_streaming_interrupted("x")
+    async def streaming(session: AsyncSession, chat: Chat) -> None:
+        await MessageRepository(session).streaming()
 
-    plan = await _plan(db, sweep)
-    assert "ix_messages_streaming" in plan
+    async def pending(session: AsyncSession, chat: Chat) -> None:
+        await MessageRepository(session).pending(since=datetime.now(UTC))
+
+    assert "ix_messages_streaming" in await _plan(db, streaming)
+    assert "ix_messages_pending" in await _plan(db, pending)
+
+
+async def test_budgets_read_the_usage_index(db: AsyncEngine) -> None:
+    """A person's tokens of the day are summed through ix_messages_usage."""
+
+    async def tokens(session: AsyncSession, chat: Chat) -> None:
+        await MessageRepository(session).tokens_since(7, datetime.now(UTC))
+
+    assert "ix_messages_usage" in await _plan(db, tokens)
 
 
 async def test_unknown_role_or_status_is_refused(session: AsyncSession) -> None:

@@ -159,13 +159,15 @@ async def test_a_day_in_the_life(world: tuple[FakeTelegram, FakeProviderServer, 
         await bot.kill()
 
 
-async def test_sigterm_during_an_answer(world: tuple[FakeTelegram, FakeProviderServer,
-                                                     dict[str, str]], tmp_path: Path) -> None:
+async def test_sigterm_during_an_answer_hands_the_question_back(
+        world: tuple[FakeTelegram, FakeProviderServer, dict[str, str]], tmp_path: Path) -> None:
     telegram, providers, env = world
+    env["SHUTDOWN_GRACE"] = "1"
     release = asyncio.Event()
     providers.script("openai", Answer("The beginning of a long answer that never ends",
                                       piece_size=8, chunks=by_event,
-                                      hold_after=4, release=release))
+                                      hold_after=4, release=release),
+                     "The whole answer, after the restart.")
     bot = BotProcess(env, tmp_path)
     await bot.start()
     try:
@@ -175,10 +177,23 @@ async def test_sigterm_during_an_answer(world: tuple[FakeTelegram, FakeProviderS
         assert status == 0, bot.output.decode(errors="replace")
         shown = telegram.visible_texts(USER)[-1]
         assert shown.startswith("The beginning")
-        assert "the bot is restarting" in shown
-        answer = (await stored_messages(tmp_path / "data" / "bot.db"))[-1]
+        assert shown.endswith("The bot is restarting; I'll answer again in a moment.")
+        question, answer = (await stored_messages(tmp_path / "data" / "bot.db"))[-2:]
         assert (answer.role, answer.status) == ("assistant", "interrupted")
         assert answer.text.startswith("The beginning")
+        assert (question.role, question.status) == ("user", "pending")  # handed back
+
+        # The next start answers the question it was handed, once.
+        bot = BotProcess(env, tmp_path)
+        await bot.start()
+        await until(lambda: telegram.visible_texts(USER)[-1]
+                    == "The whole answer, after the restart.", "the answer after a restart", bot)
+        assert await bot.stop() == 0
+        asked = [r for r in providers.requests_for("openai") if r.method == "POST"]
+        assert len(asked) == 2
+        stored = await stored_messages(tmp_path / "data" / "bot.db")
+        assert [(m.role, m.status) for m in stored] == [
+            ("user", "complete"), ("assistant", "interrupted"), ("assistant", "complete")]
     finally:
         release.set()
         await bot.kill()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.streaming import ChatTarget, StopButton
+from bot.streaming import ChatTarget, Decor, StopButton
 from tests.fakes.telegram import FakeClock, FakeTelegram
 from tests.streaming.conftest import StreamerFactory
 from tests.streaming.support import GROUP, PRIVATE, feed, message_calls, spacing, words
@@ -15,7 +15,7 @@ async def test_draft_streams_then_sends_the_complete_text(
 ) -> None:
     async with make_streamer(mode="draft").open(
         ChatTarget(PRIVATE, private=True, reply_to_message_id=None),
-        stop_button=StopButton("x", "y"),
+        decor=Decor(stop_button=StopButton("x", "y")),
     ) as writer:
         assert writer.mode == "draft"
         pieces = words(TEXT)

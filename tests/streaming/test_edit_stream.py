@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import telegramify_markdown
 
-from bot.streaming import ChatTarget, StopButton
+from bot.streaming import ChatTarget, Decor, StopButton
 from tests.fakes.telegram import NOT_MODIFIED, FakeClock, FakeTelegram
 from tests.streaming.conftest import StreamerFactory
 from tests.streaming.support import GROUP, PRIVATE, feed, message_calls, spacing, words
 
 STOP = StopButton("⏹ Stop", "stop:42")
+WITH_STOP = Decor(stop_button=STOP)
 STOP_MARKUP = {"inline_keyboard": [[{"text": "⏹ Stop", "callback_data": "stop:42"}]]}
 PROSE = " ".join(f"Sentence number {i} is here, with some words." for i in range(60))
 
@@ -18,7 +19,7 @@ async def test_streams_by_editing_one_message_at_most_once_per_interval(
     telegram: FakeTelegram, clock: FakeClock, make_streamer: StreamerFactory
 ) -> None:
     streamer = make_streamer()
-    async with streamer.open(ChatTarget(PRIVATE, private=True), stop_button=STOP) as writer:
+    async with streamer.open(ChatTarget(PRIVATE, private=True), decor=WITH_STOP) as writer:
         await feed(clock, writer, words(PROSE))
         delivery = await writer.finish()
 
@@ -55,7 +56,7 @@ async def test_every_streaming_call_is_plain_text_with_the_latest_text(
 async def test_stop_button_while_streaming_and_removed_at_the_end(
     telegram: FakeTelegram, clock: FakeClock, make_streamer: StreamerFactory
 ) -> None:
-    async with make_streamer().open(ChatTarget(PRIVATE, private=True), stop_button=STOP) as w:
+    async with make_streamer().open(ChatTarget(PRIVATE, private=True), decor=WITH_STOP) as w:
         await feed(clock, w, words(PROSE[:600]))
         await w.finish()
 
@@ -123,7 +124,7 @@ async def test_first_message_replies_to_the_question_in_its_topic(
 async def test_footer_is_the_last_plain_line(
     telegram: FakeTelegram, clock: FakeClock, make_streamer: StreamerFactory
 ) -> None:
-    async with make_streamer().open(ChatTarget(PRIVATE, private=True), stop_button=STOP) as w:
+    async with make_streamer().open(ChatTarget(PRIVATE, private=True), decor=WITH_STOP) as w:
         await feed(clock, w, words("A partial **answer** that was cut"))
         await w.finish(footer="⏹ Stopped")
 
@@ -171,7 +172,7 @@ async def test_stopping_mid_stream_leaves_the_partial_text_and_the_footer(
     telegram: FakeTelegram, clock: FakeClock, make_streamer: StreamerFactory
 ) -> None:
     pieces = words(PROSE)
-    async with make_streamer().open(ChatTarget(PRIVATE, private=True), stop_button=STOP) as w:
+    async with make_streamer().open(ChatTarget(PRIVATE, private=True), decor=WITH_STOP) as w:
         await feed(clock, w, pieces[:137])  # the user pressed Stop here: no more pieces
         delivery = await w.finish(footer="⏹ Stopped")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import telegramify_markdown
 
-from bot.streaming import ChatTarget, StopButton
+from bot.streaming import ChatTarget, Decor, StopButton
 from bot.streaming.splitting import split_parts, utf16_len
 from tests.fakes.telegram import FakeClock, FakeTelegram
 from tests.streaming.conftest import StreamerFactory
@@ -21,8 +21,8 @@ ANSWER = (
 async def test_a_long_answer_continues_in_new_messages_that_each_fit(
     telegram: FakeTelegram, clock: FakeClock, make_streamer: StreamerFactory
 ) -> None:
-    stop = StopButton("Stop", "stop")
-    async with make_streamer().open(ChatTarget(PRIVATE, private=True), stop_button=stop) as w:
+    decor = Decor(stop_button=StopButton("Stop", "stop"))
+    async with make_streamer().open(ChatTarget(PRIVATE, private=True), decor=decor) as w:
         await feed(clock, w, words(ANSWER), every=0.005)
         delivery = await w.finish(footer="✅ Done")
 

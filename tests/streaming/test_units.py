@@ -14,10 +14,11 @@ from aiogram.exceptions import (
 )
 from aiogram.methods import SendMessage
 
+from bot.coordination.memory_pacing import MemoryCallLimiter, MemoryPaceStore
 from bot.streaming import StreamConfig
 from bot.streaming.calls import Outcome, classify
 from bot.streaming.clock import wait_event
-from bot.streaming.pacing import ChatPace, RateLimiter
+from bot.streaming.pacing import ChatPace
 from bot.streaming.render import Rendered, render_markdown, with_footer
 from tests.fakes.telegram import FakeClock
 
@@ -92,7 +93,7 @@ def test_retry_after_is_carried() -> None:
 async def test_rate_limiter_allows_a_burst_then_spaces_calls_evenly() -> None:
     clock = FakeClock()
     clock.start_autojump()
-    limiter = RateLimiter(rate=10, burst=3, clock=clock)
+    limiter = MemoryCallLimiter(rate=10, burst=3, clock=clock)
     times: list[float] = []
 
     async def call() -> None:
@@ -106,14 +107,15 @@ async def test_rate_limiter_allows_a_burst_then_spaces_calls_evenly() -> None:
 
 async def test_chat_pace_doubles_after_a_429_and_drifts_back() -> None:
     clock = FakeClock()
-    pace = ChatPace(1.0, StreamConfig(flood_recovery_half_life=60), clock)
-    pace.on_flood(10)
-    assert pace.blocked()
+    pace = ChatPace(7, 1.0, StreamConfig(flood_recovery_half_life=60), clock,
+                    MemoryPaceStore(clock))
+    await pace.on_flood(10)
+    assert await pace.blocked()
     assert pace.interval() == pytest.approx(2.0)
     clock.advance(60)
-    assert not pace.blocked()
+    assert not await pace.blocked()
     assert pace.interval() == pytest.approx(1.5)
-    pace.on_flood(1)  # a second 429 doubles the current interval
+    await pace.on_flood(1)  # a second 429 doubles the current interval
     assert pace.interval() == pytest.approx(3.0)
     clock.advance(600)
     assert pace.interval() == pytest.approx(1.0, abs=0.01)
@@ -122,9 +124,9 @@ async def test_chat_pace_doubles_after_a_429_and_drifts_back() -> None:
 
 async def test_chat_pace_never_exceeds_the_maximum() -> None:
     clock = FakeClock()
-    pace = ChatPace(3.0, StreamConfig(flood_max_interval=10), clock)
+    pace = ChatPace(7, 3.0, StreamConfig(flood_max_interval=10), clock, MemoryPaceStore(clock))
     for _ in range(5):
-        pace.on_flood(1)
+        await pace.on_flood(1)
     assert pace.interval() == pytest.approx(10)
 
 
@@ -150,9 +152,9 @@ def test_config_rejects_nonsense(bad: dict[str, object]) -> None:
 
 async def test_try_acquire_takes_only_a_free_slot() -> None:
     clock = FakeClock()
-    limiter = RateLimiter(rate=10, burst=2, clock=clock)
-    assert limiter.try_acquire()
-    assert limiter.try_acquire()
-    assert not limiter.try_acquire()  # would have to wait: skipped, nothing booked
+    limiter = MemoryCallLimiter(rate=10, burst=2, clock=clock)
+    assert await limiter.try_acquire()
+    assert await limiter.try_acquire()
+    assert not await limiter.try_acquire()  # would have to wait: skipped, nothing booked
     clock.advance(0.1)
-    assert limiter.try_acquire()
+    assert await limiter.try_acquire()

@@ -1,0 +1,36 @@
+"""Telegram files as parts of a question: downloads, photos, documents, albums and quotes.
+
+No aiogram handlers here: the bot's handlers call these pieces and put what
+they return into the question they send to the model.
+
+- :class:`FileDownloader` fetches a file by ``file_id`` under a size cap.
+- :func:`choose_photo` picks the photo size to send; :func:`image_mime` tells
+  whether bytes are an image a vision model takes.
+- :func:`extract_text` reads text, PDF and DOCX documents;
+  :func:`document_block` renders one for the question.
+- :class:`AlbumCollector` gathers the messages of one album.
+- :func:`quoted_context` and :func:`forwarded_context` describe what a message
+  replies to, quotes or forwards; :func:`quoted_block` renders it.
+- Failures are :class:`MediaError` subclasses (see :mod:`bot.media.errors`).
+"""
+
+from bot.media.download import PUBLIC_API_LIMIT, FileDownloader
+from bot.media.errors import (
+    DownloadFailed,
+    EncryptedDocument,
+    FileTooLarge,
+    MediaError,
+    NoTextFound,
+    UnsupportedDocument,
+)
+
+__all__ = [
+    "PUBLIC_API_LIMIT",
+    "DownloadFailed",
+    "EncryptedDocument",
+    "FileDownloader",
+    "FileTooLarge",
+    "MediaError",
+    "NoTextFound",
+    "UnsupportedDocument",
+]

@@ -14,6 +14,7 @@ they return into the question they send to the model.
 - Failures are :class:`MediaError` subclasses (see :mod:`bot.media.errors`).
 """
 
+from bot.media.documents import ExtractedDocument, document_block, extract_text
 from bot.media.download import PUBLIC_API_LIMIT, FileDownloader
 from bot.media.errors import (
     DownloadFailed,
@@ -23,14 +24,20 @@ from bot.media.errors import (
     NoTextFound,
     UnsupportedDocument,
 )
+from bot.media.photos import choose_photo, image_mime
 
 __all__ = [
     "PUBLIC_API_LIMIT",
     "DownloadFailed",
     "EncryptedDocument",
+    "ExtractedDocument",
     "FileDownloader",
     "FileTooLarge",
     "MediaError",
     "NoTextFound",
     "UnsupportedDocument",
+    "choose_photo",
+    "document_block",
+    "extract_text",
+    "image_mime",
 ]

@@ -14,6 +14,7 @@ they return into the question they send to the model.
 - Failures are :class:`MediaError` subclasses (see :mod:`bot.media.errors`).
 """
 
+from bot.media.albums import AlbumCollector
 from bot.media.documents import ExtractedDocument, document_block, extract_text
 from bot.media.download import PUBLIC_API_LIMIT, FileDownloader
 from bot.media.errors import (
@@ -25,9 +26,17 @@ from bot.media.errors import (
     UnsupportedDocument,
 )
 from bot.media.photos import choose_photo, image_mime
+from bot.media.quotes import (
+    QuotedContext,
+    forwarded_context,
+    is_reply_to,
+    quoted_block,
+    quoted_context,
+)
 
 __all__ = [
     "PUBLIC_API_LIMIT",
+    "AlbumCollector",
     "DownloadFailed",
     "EncryptedDocument",
     "ExtractedDocument",
@@ -35,9 +44,14 @@ __all__ = [
     "FileTooLarge",
     "MediaError",
     "NoTextFound",
+    "QuotedContext",
     "UnsupportedDocument",
     "choose_photo",
     "document_block",
     "extract_text",
+    "forwarded_context",
     "image_mime",
+    "is_reply_to",
+    "quoted_block",
+    "quoted_context",
 ]

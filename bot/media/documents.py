@@ -43,15 +43,16 @@ def _extract(
     kind = document_kind(data, file_name, mime_type)
     if kind is None:
         raise UnsupportedDocument(file_name=file_name, mime_type=mime_type)
+    unread = False  # the parser stopped early: there is more than it gave
     if kind == "pdf":
-        text = read_pdf(data, limit=max_chars, file_name=file_name, mime_type=mime_type)
+        text, unread = read_pdf(data, limit=max_chars, file_name=file_name, mime_type=mime_type)
     elif kind == "docx":
-        text = read_docx(data, limit=max_chars, file_name=file_name, mime_type=mime_type)
+        text, unread = read_docx(data, limit=max_chars, file_name=file_name, mime_type=mime_type)
     else:
         text = decode_text(data, mime_type)
         if not text.strip():
             raise NoTextFound(f"{file_name or 'the file'} is empty")
-    truncated = len(text) > max_chars
+    truncated = unread or len(text) > max_chars
     return ExtractedDocument(
         name=file_name or f"document.{kind if kind != 'text' else 'txt'}",
         text=text[:max_chars] if truncated else text,

@@ -30,8 +30,12 @@ _BROKEN = (
 )
 
 
-def read_docx(data: bytes, *, limit: int, file_name: str | None, mime_type: str | None) -> str:
-    """Paragraphs and table rows (cells apart by `` | ``), one per line; stops past ``limit``.
+def read_docx(
+    data: bytes, *, limit: int, file_name: str | None, mime_type: str | None
+) -> tuple[str, bool]:
+    """Paragraphs and table rows (cells apart by `` | ``), one per line, and whether more was left.
+
+    Reading stops once the text is past ``limit`` characters.
 
     A password-protected DOCX (an OLE container) raises
     :class:`EncryptedDocument`, a broken one :class:`UnsupportedDocument`, one
@@ -40,14 +44,16 @@ def read_docx(data: bytes, *, limit: int, file_name: str | None, mime_type: str 
     if is_ole_container(data):
         raise EncryptedDocument(f"{file_name or 'the document'} needs a password")
     lines: list[str] = []
+    unread = False
     try:
         length = 0
         for block in docx.Document(io.BytesIO(data)).iter_inner_content():
+            if length > limit:
+                unread = True
+                break
             for line in _block_lines(block):
                 lines.append(line)
                 length += len(line) + 1
-            if length > limit:
-                break
     except _BROKEN as exc:
         raise UnsupportedDocument(
             file_name=file_name, mime_type=mime_type, reason="unreadable"
@@ -55,7 +61,7 @@ def read_docx(data: bytes, *, limit: int, file_name: str | None, mime_type: str 
     text = "\n".join(lines).strip()
     if not text:
         raise NoTextFound(f"{file_name or 'the document'} has no text")
-    return text
+    return text, unread
 
 
 def _block_lines(block: Paragraph | Table) -> list[str]:

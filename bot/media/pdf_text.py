@@ -27,25 +27,31 @@ _BROKEN = (
 )
 
 
-def read_pdf(data: bytes, *, limit: int, file_name: str | None, mime_type: str | None) -> str:
-    """The text of every page (stops once past ``limit`` characters); pages apart by a blank line.
+def read_pdf(
+    data: bytes, *, limit: int, file_name: str | None, mime_type: str | None
+) -> tuple[str, bool]:
+    """The text of the pages, apart by a blank line, and whether pages were left unread.
+
+    Reading stops once the text is past ``limit`` characters.
 
     A PDF that needs a password raises :class:`EncryptedDocument` (one that
     opens with an empty password is read); one without any text (a scan)
     :class:`NoTextFound`; a broken one :class:`UnsupportedDocument`.
     """
     pages: list[str] = []
+    unread = False
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not _opens_without_password(reader):
             raise EncryptedDocument(f"{file_name or 'the PDF'} needs a password")
         length = 0
-        for page in reader.pages:
+        for number, page in enumerate(reader.pages, start=1):
             text = page.extract_text().strip()
             if text:
                 pages.append(text)
                 length += len(text) + 2
             if length > limit:
+                unread = number < len(reader.pages)
                 break
     except _BROKEN as exc:
         raise UnsupportedDocument(
@@ -53,7 +59,7 @@ def read_pdf(data: bytes, *, limit: int, file_name: str | None, mime_type: str |
         ) from exc
     if not pages:
         raise NoTextFound(f"{file_name or 'the PDF'} has no text (a scan?)")
-    return "\n\n".join(pages)
+    return "\n\n".join(pages), unread
 
 
 def _opens_without_password(reader: pypdf.PdfReader) -> bool:

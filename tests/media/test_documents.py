@@ -125,6 +125,17 @@ async def test_a_long_pdf_stops_being_read_past_the_limit() -> None:
     assert doc.text.startswith("page 0 zzz")
 
 
+async def test_pages_left_unread_count_as_cut_even_below_the_limit() -> None:
+    pages = ["a" * 10, "b" * 10, "c" * 10]
+    doc = await extract(pdf(pages), "three.pdf", max_chars=22)
+    assert (doc.text, doc.truncated) == ("a" * 10 + "\n\n" + "b" * 10, True)
+    whole = await extract(pdf(pages), "three.pdf", max_chars=34)
+    assert (whole.text.count("\n\n"), whole.truncated) == (2, False)
+    paragraphs = await extract(word(pages), "three.docx", max_chars=21)
+    assert (paragraphs.text, paragraphs.truncated) == ("a" * 10 + "\n" + "b" * 10, True)
+    assert not (await extract(word(pages), "three.docx", max_chars=32)).truncated
+
+
 async def test_docx_paragraphs_and_tables_are_read() -> None:
     data = word(
         ["Title", "", "A paragraph."],

@@ -10,7 +10,8 @@ they return into the question they send to the model.
   :func:`document_block` renders one for the question.
 - :class:`AlbumCollector` gathers the messages of one album.
 - :func:`quoted_context` and :func:`forwarded_context` describe what a message
-  replies to, quotes or forwards; :func:`quoted_block` renders it.
+  replies to, quotes or forwards; :func:`quoted_block` renders it;
+  :func:`is_reply_to` tells replies to the bot's own messages apart.
 - Failures are :class:`MediaError` subclasses (see :mod:`bot.media.errors`).
 """
 
@@ -32,6 +33,7 @@ from bot.media.quotes import (
     is_reply_to,
     quoted_block,
     quoted_context,
+    replied_message,
 )
 
 __all__ = [
@@ -54,4 +56,5 @@ __all__ = [
     "is_reply_to",
     "quoted_block",
     "quoted_context",
+    "replied_message",
 ]

@@ -64,7 +64,7 @@ def quoted_context(message: Message) -> QuotedContext | None:
     of its own: only a quote, or a short note of its media.
     """
     quote = message.quote.text if message.quote else None
-    replied = message.reply_to_message
+    replied = replied_message(message)
     if replied is not None:
         author = sender_name(replied)
         if quote:
@@ -84,9 +84,21 @@ def forwarded_context(message: Message) -> QuotedContext | None:
     return QuotedContext(origin_name(message.forward_origin), content_of(message), "forward")
 
 
+def replied_message(message: Message) -> Message | None:
+    """The message ``message`` really replies to.
+
+    In a forum topic, Telegram gives every message without a reply of its own
+    the topic's creation message as ``reply_to_message``: that is no reply.
+    """
+    replied = message.reply_to_message
+    if replied is None or replied.forum_topic_created is not None:
+        return None
+    return replied
+
+
 def is_reply_to(message: Message, user_id: int) -> bool:
     """Whether ``message`` replies to a message sent by ``user_id`` (e.g. the bot's own)."""
-    replied = message.reply_to_message
+    replied = replied_message(message)
     return replied is not None and replied.from_user is not None and replied.from_user.id == user_id
 
 

@@ -134,6 +134,24 @@ def test_an_anonymous_admin_is_named_by_the_group() -> None:
     assert quoted_context(reply) == QuotedContext("Admins of G (Carol)", "rules changed", "reply")
 
 
+def test_the_topic_creation_message_is_no_reply() -> None:
+    group = {"id": GROUP, "type": "supergroup", "title": "G", "is_forum": True}
+    topic_start = {
+        "message_id": 10, "date": 0, "chat": group, "message_thread_id": 10,
+        "from": {"id": 99, "is_bot": True, "first_name": "Bot"},
+        "forum_topic_created": {"name": "Ideas", "icon_color": 7322096},
+    }
+    in_topic = Message.model_validate(
+        {
+            "message_id": 11, "date": 0, "chat": group, "message_thread_id": 10,
+            "is_topic_message": True, "from": {"id": ALICE, "is_bot": False, "first_name": "A"},
+            "text": "hello", "reply_to_message": topic_start,
+        }
+    )
+    assert quoted_context(in_topic) is None
+    assert not is_reply_to(in_topic, 99)  # even when the bot opened the topic
+
+
 @pytest.mark.usefixtures("names")
 async def test_replies_to_the_bot_are_told_apart(telegram: FakeTelegram, bot: Bot) -> None:
     answer = await bot.send_message(GROUP, "I am the bot's answer")

@@ -26,10 +26,19 @@ outside the text and drafts outside private chats. Scripted trouble:
 Users act through :meth:`FakeTelegram.private_message`, ``group_message``
 (``mention=True`` adds the ``@bot`` mention entity; ``/commands`` get their
 ``bot_command`` entity), ``callback_query``, ``stopped_generation`` or a raw
-``push_update``. Every call is recorded (:class:`Call`: method, decoded
-params, time, status) and every message keeps its current state
-(:class:`FakeMessage`); texts are stored as Telegram shows them: trailing
-whitespace trimmed, ``parse_mode`` markup checked roughly and stripped.
+``push_update``; text messages take ``quote``, ``external_reply`` and
+``forward_origin`` (built by ``origin_user``, ``origin_hidden_user``,
+``origin_chat``, ``origin_channel`` and ``external_reply``). Files: ``add_file``
+registers bytes for ``getFile`` and the download route (``local=True`` or
+``local_mode``: an absolute path on disk, as ``telegram-bot-api --local``);
+``private_photo``, ``group_photo``, ``private_document``, ``private_voice``,
+``private_audio``, ``private_video_note`` and ``media_message`` send them;
+``pause_downloads``, ``fail_downloads``, ``cut_downloads`` and
+``chunked_downloads`` script slow or broken downloads (recorded as ``download``
+calls). Every call is recorded (:class:`Call`: method, decoded params, time,
+status) and every message keeps its current state (:class:`FakeMessage`);
+texts are stored as Telegram shows them: trailing whitespace trimmed,
+``parse_mode`` markup checked roughly and stripped.
 
 Time comes from an injected clock (``now()``); :class:`FakeClock` with
 ``autojump`` moves only when every task waits on it and no request made
@@ -38,18 +47,21 @@ tests are deterministic and take no real time.
 
 Modules: ``clock`` (time), ``session`` (aiogram's side), ``records``, ``errors``,
 ``flood``, ``params`` (request decoding), ``validation`` (text rules), ``state``,
-``inspection``, ``scripting``, ``updates``, ``methods`` and ``server``.
+``inspection``, ``scripting``, ``updates``, ``origins``, ``files``, ``media``,
+``methods`` and ``server``.
 """
 
 from tests.fakes.telegram.clock import FakeClock, NowClock
 from tests.fakes.telegram.errors import NOT_MODIFIED, TelegramError
 from tests.fakes.telegram.flood import FloodRules
+from tests.fakes.telegram.media import DEFAULT_SIZES, jpeg_stub
 from tests.fakes.telegram.records import Call, FakeMessage
 from tests.fakes.telegram.server import FakeTelegram
 from tests.fakes.telegram.session import HoldClock, LocalSession, local_bot
 from tests.fakes.telegram.validation import utf16_units
 
 __all__ = [
+    "DEFAULT_SIZES",
     "NOT_MODIFIED",
     "Call",
     "FakeClock",
@@ -60,6 +72,7 @@ __all__ = [
     "LocalSession",
     "NowClock",
     "TelegramError",
+    "jpeg_stub",
     "local_bot",
     "utf16_units",
 ]

@@ -37,3 +37,5 @@ class FakeMessage:
     user_id: int | None = None
     deleted: bool = False
     edits: int = 0
+    media: dict[str, Any] = field(default_factory=dict)  # photo, document…: ``text`` is the caption
+    context: dict[str, Any] = field(default_factory=dict)  # quote, external_reply, forward_origin

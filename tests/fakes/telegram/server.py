@@ -1,4 +1,8 @@
-"""The fake Bot API server: HTTP in, scripted failures and flood control, a method's answer out."""
+"""The fake Bot API server: HTTP in, scripted failures and flood control, a method's answer out.
+
+File downloads (``/file/bot{token}/{file_path}``) are served by
+:class:`~tests.fakes.telegram.files.FileStore`.
+"""
 
 from __future__ import annotations
 
@@ -15,15 +19,15 @@ from tests.fakes.telegram.clock import FakeClock, NowClock
 from tests.fakes.telegram.errors import TelegramError
 from tests.fakes.telegram.flood import CHAT_METHODS, FloodRules
 from tests.fakes.telegram.inspection import Inspection
+from tests.fakes.telegram.media import MediaActions
 from tests.fakes.telegram.methods import BotMethods
 from tests.fakes.telegram.params import read_params
 from tests.fakes.telegram.records import Call
 from tests.fakes.telegram.scripting import Scripting
 from tests.fakes.telegram.session import local_bot
-from tests.fakes.telegram.updates import UserActions
 
 
-class FakeTelegram(Inspection, Scripting, UserActions, BotMethods):
+class FakeTelegram(Inspection, Scripting, MediaActions, BotMethods):
     """The fake Bot API server (see :mod:`tests.fakes.telegram`); an async context manager."""
 
     def __init__(
@@ -56,6 +60,7 @@ class FakeTelegram(Inspection, Scripting, UserActions, BotMethods):
         """Start serving on 127.0.0.1 (random port)."""
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._serve_file)
         self._runner, self.base_url = await serve_locally(app)
         return self
 
@@ -65,6 +70,7 @@ class FakeTelegram(Inspection, Scripting, UserActions, BotMethods):
         self._updated.set()
         if self._runner is not None:
             await self._runner.cleanup()
+        self._remove_local_files()
 
     @property
     def api_server(self) -> TelegramAPIServer:

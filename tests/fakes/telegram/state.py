@@ -71,10 +71,18 @@ class TelegramState:
             "date": _EPOCH + int(self.clock.now()),
             "chat": self.chat(message.chat_id),
             "from": self.bot_user if message.from_bot else self.user(message.user_id or 0),
-            "text": message.text,
         }
-        if message.entities:
-            data["entities"] = message.entities
+        if message.media:  # the text is a caption, and may be left out
+            data |= message.media
+            if message.text:
+                data["caption"] = message.text
+            if message.entities:
+                data["caption_entities"] = message.entities
+        else:
+            data["text"] = message.text
+            if message.entities:
+                data["entities"] = message.entities
+        data |= message.context
         if message.reply_markup:
             data["reply_markup"] = message.reply_markup
         if message.thread_id is not None:
@@ -106,6 +114,8 @@ class TelegramState:
         thread_id: int | None = None,
         reply_to: int | None = None,
         markup: dict[str, Any] | None = None,
+        media: dict[str, Any] | None = None,
+        context: dict[str, Any] | None = None,
     ) -> FakeMessage:
         chat = self._messages.setdefault(chat_id, {})
         if entities is None and not from_bot and text.startswith("/"):
@@ -120,6 +130,8 @@ class TelegramState:
             thread_id,
             reply_to,
             user_id,
+            media=media or {},
+            context=context or {},
         )
         chat[message.message_id] = message
         return message

@@ -23,6 +23,7 @@ from bot.services.queue import RunningAnswer
 from bot.services.turns import ChatKey, Outcome, Question, StopReason
 from bot.streaming.base import AnswerWriter
 from providers.errors import ProviderError
+from providers.events import TextPiece
 from providers.fallback import FallbackStream
 from providers.messages import ChatMessage
 from providers.registry import Choice
@@ -149,7 +150,10 @@ class ChatService:
         first_piece_ms: list[int] = []
 
         async def consume() -> None:
-            async for piece in stream:
+            async for event in stream:
+                if not isinstance(event, TextPiece):
+                    continue  # reasoning, usage and finish are not shown yet
+                piece = event.text
                 if not parts:
                     first_piece_ms.append(round((loop.time() - started) * 1000))
                 parts.append(piece)

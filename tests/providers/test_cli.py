@@ -128,8 +128,11 @@ async def test_check_all_ok(server: FakeProviderServer, cli_env: dict[str, str])
     (["--list"], {"VITALENTUM_BASE_URL": "ftp://vitalentum"},
      "error: VITALENTUM_BASE_URL: must start with http:// or https://"),
     (["--check"], {"PROVIDERS": "flowgpt,gemini"},
-     "error: PROVIDERS: unknown provider 'gemini'; "
-     "known: vitalentum, ai365vip, codelinkava, flowgpt, openai"),
+     "error: GEMINI_BASE_URL: required for the OpenAI-compatible endpoint 'gemini' "
+     "named in PROVIDERS"),
+    (["--check"], {"PROVIDERS": "flowgpt,my-llm"},
+     "error: PROVIDERS: 'my-llm' is not a provider name "
+     "(letters, digits and '_', starting with a letter)"),
 ])
 async def test_a_failure_is_one_line_on_stderr(
     server: FakeProviderServer, cli_env: dict[str, str],

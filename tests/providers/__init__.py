@@ -30,6 +30,19 @@ async def collect_events(events: AsyncIterator[StreamEvent]) -> list[StreamEvent
     return [event async for event in events]
 
 
+async def collect_events_until_error(
+    events: AsyncIterator[StreamEvent],
+) -> tuple[list[StreamEvent], ProviderError]:
+    """The events a stream produced before it failed, and its error."""
+    received: list[StreamEvent] = []
+    try:
+        async for event in events:
+            received.append(event)
+    except ProviderError as exc:
+        return received, exc
+    raise AssertionError(f"the stream ended normally after {received!r}")
+
+
 async def collect_until_error(pieces: Pieces) -> tuple[list[str], ProviderError]:
     """The text pieces a stream produced before it failed, and its error."""
     received: list[str] = []

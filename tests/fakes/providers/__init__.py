@@ -26,7 +26,7 @@ OpenAI-compatible answers script what real servers send::
     Answer("42", reasoning="Hm.", reasoning_style="think", piece_size=2)  # <think>…</think> split
     Answer("42", reasoning="Hm.", reasoning_style="think_unopened")  # "Hm.</think>\\n\\n42"
     Answer("abc", comment=": OPENROUTER PROCESSING")   # an SSE comment before every frame
-    Answer("late", hold_after=1, keepalive=b": ping\\n\\n")  # keep-alives while holding
+    Answer("late", hold_after=1, keepalive=b": ping\\n\\n", chunks=linewise)  # while holding
     Answer("partial", piece_size=2, error_after=2, error="overloaded")  # error chunk after 2
     Answer("cut", finish_reason="length")              # or "content_filter", None (no finish)
     Answer("hi", usage=(12, 3))                        # last chunk: "choices": [] and usage
@@ -41,11 +41,12 @@ A provider's replies are served in order and the last one repeats. Chunking,
 line endings and pauses belong to a reply, so a test asks for exactly the
 awkward delivery it needs; pauses wait on ``asyncio.Event`` objects, never on
 sleeps (keep-alives, when asked for, are written every ``keepalive_every``
-seconds while a pause lasts). Answers are framed per protocol: SSE
-chat-completion chunks (with a role-only first chunk, a finish chunk and
-``data: [DONE]``), FlowGpt NDJSON events (with non-text ``start``/``done``
-events), or AI365VIP's plain text. Requests are recorded with their body parsed
-as JSON (content parts included) or, for multipart bodies, as form fields.
+seconds while a pause lasts: cut such a body ``linewise`` to put them between
+lines). Answers are framed per protocol: SSE chat-completion chunks (with a
+role-only first chunk, a finish chunk and ``data: [DONE]``), FlowGpt NDJSON
+events (with non-text ``start``/``done`` events), or AI365VIP's plain text.
+Requests are recorded with their body parsed as JSON (content parts included)
+or, for multipart bodies, as form fields.
 
 Modules: ``chunkers`` (how a body is cut into writes), ``replies`` (what a
 test scripts, what the server records), ``completions`` (chat-completion
@@ -53,7 +54,15 @@ chunks and their quirks), ``protocols`` (paths and framing), ``forms``
 (multipart bodies) and ``server``.
 """
 
-from tests.fakes.providers.chunkers import Chunker, awkward, bytewise, every, split_at, whole
+from tests.fakes.providers.chunkers import (
+    Chunker,
+    awkward,
+    bytewise,
+    every,
+    linewise,
+    split_at,
+    whole,
+)
 from tests.fakes.providers.forms import FormField
 from tests.fakes.providers.protocols import (
     CHAT_PATHS,
@@ -99,6 +108,7 @@ __all__ = [
     "every",
     "frame",
     "last_user_text",
+    "linewise",
     "protocol_of",
     "split_at",
     "whole",

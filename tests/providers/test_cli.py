@@ -2,35 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
 import re
-import sys
-from pathlib import Path
 
 import pytest
 
 from tests.fakes.providers import Answer, Failure, FakeProviderServer, every
+from tests.providers.conftest import run_cli
 
-ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ("vitalentum", "ai365vip", "codelinkava", "flowgpt")
-
-
-@pytest.fixture
-def cli_env(server: FakeProviderServer) -> dict[str, str]:
-    """The process environment: the project importable, every provider on the fake server."""
-    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
-    return {**os.environ, "PYTHONPATH": path, **server.env(*SEEDS)}
-
-
-async def run_cli(env: dict[str, str], *args: str) -> tuple[int, str, str]:
-    """Run the CLI to completion; its exit status, stdout and stderr."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "providers", *args, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    out, err = await process.communicate()
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
 
 
 async def test_list(server: FakeProviderServer, cli_env: dict[str, str]) -> None:

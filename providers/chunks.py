@@ -1,4 +1,4 @@
-"""Reading one chat-completion chunk (or a whole ``chat.completion``) the lenient way.
+"""Reading chat-completion chunks (or a whole ``chat.completion`` body) the lenient way.
 
 Real OpenAI-compatible servers differ (see the protocol notes): ``"delta": null``,
 ``message`` instead of ``delta``, ``choices: []`` for usage-only or filter
@@ -10,11 +10,15 @@ server sends on purpose.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from providers.events import Usage
 from providers.streams import DecodeError
+
+MAX_DOCUMENT_BYTES: Final = 16 * 1024 * 1024
+"""Bytes a whole-body JSON document may hold."""
 
 
 class ReportedError(Exception):
@@ -97,3 +101,29 @@ def read_usage(value: Any) -> Usage | None:
     if type(prompt) is not int or type(completion) is not int:
         return None
     return Usage(prompt, completion)
+
+
+class JsonDocumentDecoder:
+    """A whole body that is one JSON document, parsed when the body ends."""
+
+    def __init__(self, max_bytes: int = MAX_DOCUMENT_BYTES) -> None:
+        self._parts: list[bytes] = []
+        self._size = 0
+        self._max_bytes = max_bytes
+
+    def feed(self, chunk: bytes) -> None:
+        """Keep a chunk (a body past ``max_bytes`` is a :class:`DecodeError`)."""
+        self._size += len(chunk)
+        if self._size > self._max_bytes:
+            self._parts.clear()
+            raise DecodeError(f"a JSON body longer than {self._max_bytes} bytes")
+        self._parts.append(chunk)
+
+    def close(self) -> Any:
+        """The parsed document."""
+        body = b"".join(self._parts)
+        self._parts.clear()
+        try:
+            return json.loads(body)
+        except ValueError as exc:
+            raise DecodeError(f"body is not JSON: {body[:120]!r}") from exc

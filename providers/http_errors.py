@@ -65,6 +65,8 @@ def body_excerpt(body: str, limit: int = 200) -> str:
 
 
 def _json_error_message(data: Any) -> str | None:
+    if isinstance(data, list) and data:  # Google's endpoints wrap the error in a list
+        data = data[0]
     if not isinstance(data, dict):
         return None
     error = data.get("error", data)

@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 
-from providers.chunks import ChunkParts, ReportedError, read_chunk
+from providers.chunks import ChunkParts, JsonDocumentDecoder, ReportedError, read_chunk
 from providers.events import Finish, PieceEvent, ReasoningPiece, TextPiece, Usage
 from providers.streams import (
     DONE,
     DecodeError,
-    JsonDocumentDecoder,
     NDJsonDecoder,
     SSEJsonDecoder,
     Utf8Decoder,

@@ -28,9 +28,6 @@ DONE: Final = object()
 MAX_LINE_LENGTH: Final = 1024 * 1024
 """Characters one line (or one SSE event's data) may hold: 1 Mi."""
 
-MAX_DOCUMENT_BYTES: Final = 16 * 1024 * 1024
-"""Bytes a whole-body JSON document may hold."""
-
 _TERMINATOR = re.compile(r"\r\n|\r|\n")
 # JSON strings never hold a raw line break, so each data line's strings close on that line.
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
@@ -228,29 +225,3 @@ class NDJsonDecoder:
             except ValueError as exc:
                 raise DecodeError(f"line is not JSON: {line[:120]!r}") from exc
             yield value
-
-
-class JsonDocumentDecoder:
-    """A whole body that is one JSON document, parsed when the body ends."""
-
-    def __init__(self, max_bytes: int = MAX_DOCUMENT_BYTES) -> None:
-        self._parts: list[bytes] = []
-        self._size = 0
-        self._max_bytes = max_bytes
-
-    def feed(self, chunk: bytes) -> None:
-        """Keep a chunk (a body past ``max_bytes`` is a :class:`DecodeError`)."""
-        self._size += len(chunk)
-        if self._size > self._max_bytes:
-            self._parts.clear()
-            raise DecodeError(f"a JSON body longer than {self._max_bytes} bytes")
-        self._parts.append(chunk)
-
-    def close(self) -> Any:
-        """The parsed document."""
-        body = b"".join(self._parts)
-        self._parts.clear()
-        try:
-            return json.loads(body)
-        except ValueError as exc:
-            raise DecodeError(f"body is not JSON: {body[:120]!r}") from exc

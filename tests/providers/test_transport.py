@@ -76,6 +76,8 @@ def test_parse_retry_after(value: str | None, seconds: float | None) -> None:
     ('{"error": {"message": "Incorrect API key provided", "type": "auth"}}',
      "Incorrect API key provided"),
     ('{"error": "quota exceeded"}', "quota exceeded"),
+    ('[{"error": {"code": 400, "message": "Unknown name \\"stream_options\\""}}]',
+     'Unknown name "stream_options"'),
     ('{"detail": "Not Found"}', "Not Found"),
     ('{"message": "busy"}', "busy"),
     ('{"error": {"code": 5}}', '{"error": {"code": 5}}'),

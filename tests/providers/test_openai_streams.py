@@ -8,6 +8,7 @@ import pytest
 
 from providers.errors import (
     EmptyResponse,
+    ModelNotSupported,
     ProviderTimeout,
     StreamError,
 )
@@ -28,7 +29,6 @@ from tests.fakes.providers import (
     FakeProviderServer,
     Raw,
     RejectsStreamOptions,
-    every,
     linewise,
 )
 from tests.providers import (
@@ -253,12 +253,57 @@ async def test_silence_is_a_failure_for_every_protocol(
 async def test_time_the_consumer_takes_is_not_silence(
     server: FakeProviderServer, make_provider: ProviderFactory
 ) -> None:
-    server.script("openai", Answer("abcdef", piece_size=2, chunks=every(10_000)))
-    events = make_provider("openai", timeouts=SILENCE).events(HI)
+    release = asyncio.Event()
+    # One SSE frame per write: role, "ab", then "cd" only once released.
+    frames = Answer("abcd", piece_size=2, gates={2: release},
+                    chunks=lambda body: [e + b"\n\n" for e in body.split(b"\n\n") if e])
+    server.script("openai", frames)
+    # Under the socket backstop (twice the limit) the connection itself stays up.
+    events = make_provider("openai", timeouts=Timeouts(connect=5.0, read=0.3)).events(HI)
     received = [await anext(events)]
-    await asyncio.sleep(0.4)  # longer than the limit: the body is already here
+    await asyncio.sleep(0.4)  # the consumer is busy past the limit; the server waits for it
+    release.set()
     received += [event async for event in events]
-    assert joined(received) == [TextPiece("abcdef"), Finish("stop")]
+    assert joined(received) == [TextPiece("abcd"), Finish("stop")]
+
+
+@pytest.mark.parametrize("name", ["vitalentum", "codelinkava"])
+async def test_seed_protocols_yield_only_text(
+    server: FakeProviderServer, make_provider: ProviderFactory, name: str
+) -> None:
+    server.script(name, Answer("plain", reasoning="hidden", usage=(3, 1),
+                               finish_reason="length"))
+    events = await collect_events(make_provider(name).events(HI))
+    assert joined(events) == [TextPiece("plain")]
+
+
+@pytest.mark.parametrize("name", ["vitalentum", "ai365vip", "codelinkava", "flowgpt"])
+async def test_seed_bodies_ignore_max_tokens(
+    server: FakeProviderServer, make_provider: ProviderFactory, name: str
+) -> None:
+    server.script(name, "ok")
+    provider = make_provider(name, **({"clock": lambda: 1.0, "nonce": lambda: "n",
+                                       "device_id": lambda: "d"} if name == "flowgpt" else {}))
+    await collect(provider.stream(HI))
+    await collect(provider.stream(HI, max_tokens=10))
+    plain, limited = server.requests_for(name)
+    assert limited.body == plain.body
+
+
+async def test_events_refuse_a_bad_model_before_sending(
+    server: FakeProviderServer, make_provider: ProviderFactory
+) -> None:
+    with pytest.raises(ModelNotSupported):
+        make_provider("flowgpt").events(HI, model="gpt-4o")
+    assert server.requests == []
+
+
+async def test_fallback_passes_max_tokens(
+    server: FakeProviderServer, make_provider: ProviderFactory
+) -> None:
+    server.script("openai", "ok")
+    await collect(FallbackStream([Attempt(make_provider("openai"))], HI, max_tokens=7))
+    assert server.requests[0].json["max_tokens"] == 7
 
 
 async def test_all_failing_after_reasoning(

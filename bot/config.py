@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from providers.settings import PROVIDER_NAMES, ProviderSettings, split_list
+from providers.settings import PROVIDER_NAMES, EndpointSettings, ProviderSettings, split_list
 
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
@@ -193,13 +193,14 @@ class Settings(BaseSettings):
         urls = {
             "vitalentum": self.vitalentum_base_url, "codelinkava": self.codelinkava_base_url,
             "ai365vip": self.ai365vip_base_url, "flowgpt": self.flowgpt_base_url,
-            "openai": self.openai_base_url,
         }
+        key = self.openai_api_key.get_secret_value() if self.openai_api_key else None
+        openai = EndpointSettings(self.openai_base_url, key, self.openai_models)
+        configured = self.openai_base_url or key or self.openai_models
         return ProviderSettings(
             enabled=self.providers or None,
             base_urls={name: url for name, url in urls.items() if url},
-            openai_api_key=self.openai_api_key.get_secret_value() if self.openai_api_key else None,
-            openai_models=self.openai_models,
+            endpoints={"openai": openai} if configured else {},
             proxy_url=self.proxy_url or None,
         )
 

@@ -1,18 +1,20 @@
 """A standalone library of streaming chat providers.
 
 The four gpt4free-era protocols (Vitalentum, AI365VIP, CodeLinkAva, FlowGpt)
-and an OpenAI-compatible one, sharing one session, one error tree
-(``providers.errors``) and one fallback rule (``providers.fallback``).
-It never imports the bot.
+and any number of OpenAI-compatible endpoints, sharing one session, one error
+tree (``providers.errors``), one stream of typed events (``providers.events``)
+and one fallback rule (``providers.fallback``). It never imports the bot.
 """
 
 from providers.ai365vip import AI365VIP
-from providers.base import AnswerStream, Provider
+from providers.answer_stream import AnswerStream
+from providers.base import Provider
 from providers.codelinkava import CodeLinkAva
 from providers.errors import (
     AccessDenied,
     AllProvidersFailed,
     EmptyResponse,
+    ImagesNotSupported,
     ModelNotSupported,
     ProviderError,
     ProviderTimeout,
@@ -20,18 +22,37 @@ from providers.errors import (
     RateLimited,
     RequestRejected,
     ResponseFormatError,
+    StreamError,
+)
+from providers.events import (
+    Finish,
+    PieceEvent,
+    ReasoningPiece,
+    Started,
+    StreamEvent,
+    TextPiece,
+    Usage,
 )
 from providers.fallback import Attempt, FallbackStream
 from providers.flowgpt import FlowGpt
-from providers.messages import ChatMessage, format_prompt
+from providers.messages import IMAGE_MARKER, ChatMessage, Image, format_prompt
 from providers.openai import OpenAICompatible
 from providers.registry import PROVIDER_CLASSES, Choice, ChoiceError, ProviderRegistry
-from providers.settings import ProviderSettings, SettingsError
+from providers.settings import (
+    BUILTIN_PROTOCOLS,
+    EndpointSettings,
+    ProviderSettings,
+    SettingsError,
+    is_builtin,
+)
 from providers.transport import Timeouts, create_session
+from providers.usage import estimate_prompt_tokens, estimate_tokens
 from providers.vitalentum import Vitalentum
 
 __all__ = [
     "AI365VIP",
+    "BUILTIN_PROTOCOLS",
+    "IMAGE_MARKER",
     "PROVIDER_CLASSES",
     "AccessDenied",
     "AllProvidersFailed",
@@ -42,10 +63,15 @@ __all__ = [
     "ChoiceError",
     "CodeLinkAva",
     "EmptyResponse",
+    "EndpointSettings",
     "FallbackStream",
+    "Finish",
     "FlowGpt",
+    "Image",
+    "ImagesNotSupported",
     "ModelNotSupported",
     "OpenAICompatible",
+    "PieceEvent",
     "Provider",
     "ProviderError",
     "ProviderRegistry",
@@ -53,11 +79,20 @@ __all__ = [
     "ProviderTimeout",
     "ProviderUnavailable",
     "RateLimited",
+    "ReasoningPiece",
     "RequestRejected",
     "ResponseFormatError",
     "SettingsError",
+    "Started",
+    "StreamError",
+    "StreamEvent",
+    "TextPiece",
     "Timeouts",
+    "Usage",
     "Vitalentum",
     "create_session",
+    "estimate_prompt_tokens",
+    "estimate_tokens",
     "format_prompt",
+    "is_builtin",
 ]

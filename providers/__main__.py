@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from providers.base import Provider
+from providers.cli_output import AnswerPrinter, wants_faint
 from providers.errors import ProviderError
 from providers.health import check_all
 from providers.messages import ChatMessage
@@ -21,7 +22,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m providers",
         description="Stream an answer from a provider, list providers, or check them. "
-                    "Settings come from the environment (PROVIDERS, *_BASE_URL, OPENAI_*).")
+                    "Settings come from the environment (PROVIDERS, *_BASE_URL, "
+                    "<NAME>_API_KEY, <NAME>_MODELS).")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--list", action="store_true", help="list providers, models and base URLs")
     mode.add_argument("--check", action="store_true", help="ask every provider for a tiny answer")
@@ -29,11 +31,17 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--model", help="model name or alias (default: the provider's)")
     parser.add_argument("--system", help="system prompt")
     parser.add_argument("--temperature", type=float, help="sampling temperature")
+    parser.add_argument("--max-tokens", type=int, metavar="N",
+                        help="output limit, sent as max_tokens (OpenAI-compatible only)")
+    parser.add_argument("--usage", action="store_true",
+                        help="print prompt and completion tokens at the end")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per check")
     parser.add_argument("prompt", nargs="?", help="the question")
     args = parser.parse_args(argv)
     if not (args.list or args.check) and not (args.provider and args.prompt):
         parser.error("give --list, --check, or --provider NAME and a prompt")
+    if args.max_tokens is not None and args.max_tokens < 1:
+        parser.error("--max-tokens must be at least 1")
     return args
 
 
@@ -79,19 +87,26 @@ async def check(registry: ProviderRegistry, timeout: float) -> int:
 
 
 async def answer(provider: Provider, args: argparse.Namespace) -> int:
-    """Stream one answer to stdout as it arrives."""
+    """Stream one answer to stdout as it arrives (reasoning first, dimmed on a terminal)."""
     if not args.model:
         await provider.prepare()  # the default model may come from the server
     messages = [ChatMessage("system", args.system)] if args.system else []
     messages.append(ChatMessage("user", args.prompt))
-    pieces = provider.stream(messages, model=args.model, temperature=args.temperature)
+    events = provider.events(messages, model=args.model, temperature=args.temperature,
+                             max_tokens=args.max_tokens)
+    printer = AnswerPrinter(sys.stdout, faint=wants_faint(sys.stdout))
     try:
-        async for piece in pieces:
-            sys.stdout.write(piece)
-            sys.stdout.flush()
+        async for event in events:
+            printer.show(event)
     finally:
-        await pieces.aclose()
+        printer.stop()
+        await events.aclose()
     sys.stdout.write("\n")
+    if printer.finish in ("length", "content_filter"):
+        print(f"note: the answer was cut short (finish reason: {printer.finish})",
+              file=sys.stderr)
+    if args.usage:
+        print(printer.usage_line(messages))
     return 0
 
 

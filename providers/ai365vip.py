@@ -30,9 +30,11 @@ class AI365VIP(Provider):
     default_temperature = 1
 
     def build_request(
-        self, messages: list[ChatMessage], model: str, temperature: float | None
+        self, messages: list[ChatMessage], model: str, temperature: float | None, *,
+        max_tokens: int | None = None,
     ) -> PreparedRequest:
         """The body's keys keep the upstream order; name/maxLength/tokenLimit were constants."""
+        del max_tokens  # the protocol has no output limit field
         headers = {
             "accept": "*/*",
             "accept-language": "en-US,en;q=0.9",
@@ -64,6 +66,6 @@ class AI365VIP(Provider):
         }
         return PreparedRequest(f"{self.base_url}{self.api_endpoint}", headers, body)
 
-    def new_decoder(self) -> PieceDecoder:
+    def new_decoder(self, request: PreparedRequest) -> PieceDecoder:
         """Plain UTF-8 text, no framing, no end marker."""
         return PlainTextPieces()

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterable, Mapping
+from collections.abc import AsyncGenerator, Iterable, Mapping
 from typing import Any, ClassVar
 
 import aiohttp
 
-from providers.errors import (
-    EmptyResponse,
-    ModelNotSupported,
-    ProviderUnavailable,
-    ResponseFormatError,
-)
+from providers.answer_stream import AnswerStream, text_pieces
+from providers.chunks import ReportedError
+from providers.errors import EmptyResponse, ModelNotSupported, ResponseFormatError, StreamError
+from providers.events import Finish, PieceEvent, ReasoningPiece, TextPiece
 from providers.messages import ChatMessage, MessageLike, to_messages
-from providers.pieces import PieceDecoder, ReportedError
+from providers.pieces import PieceDecoder
+from providers.progress import ProgressClock
 from providers.settings import ProviderSettings
 from providers.streams import DecodeError
 from providers.transport import PreparedRequest, Timeouts, create_session, is_socks, stream_body
@@ -29,7 +28,7 @@ class Provider(ABC):
     a :class:`~providers.pieces.PieceDecoder`; this class does the rest.
     """
 
-    name: ClassVar[str]
+    name: str  # a class constant, except for OpenAI-compatible endpoints named by settings
     label: ClassVar[str]
     url: ClassVar[str]
     api_base: ClassVar[str]
@@ -38,6 +37,8 @@ class Provider(ABC):
     supports_system_message: ClassVar[bool] = False
     supports_message_history: ClassVar[bool] = False
     supports_gpt_35_turbo: ClassVar[bool] = False
+    # Whether messages may carry images; without, each image becomes a text marker.
+    supports_images: ClassVar[bool] = False
     default_temperature: ClassVar[float | None] = None
     # Providers without a model list accept any model name and do not send it.
     accepts_any_model: bool = False
@@ -80,21 +81,41 @@ class Provider(ABC):
             return name
         raise ModelNotSupported(name, self.models, provider=self.name)
 
+    def events(
+        self,
+        messages: Iterable[MessageLike],
+        *,
+        model: str | None = None,
+        temperature: float | None = None,
+        max_tokens: int | None = None,
+    ) -> AsyncGenerator[PieceEvent, None]:
+        """Stream the answer to ``messages`` as typed events (text never empty).
+
+        The model is resolved and the request built now, so a bad model or
+        message fails here, before anything is sent. ``max_tokens`` reaches
+        protocols that have an output limit; the others ignore it.
+        """
+        chosen = self.default_temperature if temperature is None else temperature
+        prepared = self.prepare_messages(to_messages(messages))
+        request = self.build_request(prepared, self.get_model(model), chosen,
+                                     max_tokens=max_tokens)
+        return self._events(request)
+
     def stream(
         self,
         messages: Iterable[MessageLike],
         *,
         model: str | None = None,
         temperature: float | None = None,
+        max_tokens: int | None = None,
     ) -> AsyncGenerator[str, None]:
-        """Stream the answer to ``messages`` as non-empty text pieces.
+        """Stream only the answer's text pieces (see :meth:`events`)."""
+        return text_pieces(self.events(messages, model=model, temperature=temperature,
+                                  max_tokens=max_tokens))
 
-        The model is resolved and the request built now, so a bad model or
-        message fails here, before anything is sent.
-        """
-        chosen = self.default_temperature if temperature is None else temperature
-        request = self.build_request(to_messages(messages), self.get_model(model), chosen)
-        return self._pieces(request)
+    def prepare_messages(self, messages: list[ChatMessage]) -> list[ChatMessage]:
+        """The messages as this protocol can carry them: images become markers without support."""
+        return messages if self.supports_images else [m.with_markers() for m in messages]
 
     async def prepare(self) -> None:
         """Learn what the provider's server says about itself before first use.
@@ -115,39 +136,42 @@ class Provider(ABC):
 
     @abstractmethod
     def build_request(
-        self, messages: list[ChatMessage], model: str, temperature: float | None
+        self, messages: list[ChatMessage], model: str, temperature: float | None, *,
+        max_tokens: int | None = None,
     ) -> PreparedRequest:
         """The exact request this provider sends for a conversation."""
 
     @abstractmethod
-    def new_decoder(self) -> PieceDecoder:
-        """A fresh decoder for one response body."""
+    def new_decoder(self, request: PreparedRequest) -> PieceDecoder:
+        """A fresh decoder for the response body of ``request``."""
 
-    async def _pieces(self, request: PreparedRequest) -> AsyncGenerator[str, None]:
-        decoder = self.new_decoder()
-        body = stream_body(self.session, request, provider=self.name,
-                           timeouts=self.timeouts, proxy=self.proxy)
-        produced = False
+    def send(self, request: PreparedRequest, clock: ProgressClock) -> AsyncGenerator[bytes, None]:
+        """The response body's chunks; protocols that retry a rejected request override it."""
+        return stream_body(self.session, request, provider=self.name, timeouts=self.timeouts,
+                           proxy=self.proxy, clock=clock)
+
+    async def _events(self, request: PreparedRequest) -> AsyncGenerator[PieceEvent, None]:
+        clock = ProgressClock(self.timeouts.read)
+        decoder = self.new_decoder(request)
+        body = self.send(request, clock)
+        seen = _Seen()
         try:
             async for chunk in body:
-                for piece in decoder.feed(chunk):
-                    produced = True
-                    yield piece
+                for event in decoder.feed(chunk):
+                    yield seen.note(event, clock)
                 if decoder.done:
                     break
-            else:
-                for piece in decoder.close():
-                    produced = True
-                    yield piece
+            for event in decoder.close():
+                yield seen.note(event, clock)
         except DecodeError as exc:
             raise ResponseFormatError(f"malformed response: {exc}", provider=self.name) from exc
         except ReportedError as exc:
-            raise ProviderUnavailable(f"the stream reported an error: {exc}",
-                                      provider=self.name) from exc
+            raise StreamError(exc.message, provider=self.name, code=exc.code) from exc
         finally:
             await body.aclose()
-        if not produced:
-            raise EmptyResponse("the answer was empty", provider=self.name)
+        if not seen.text:
+            cut = f" (finish reason: {seen.finish})" if seen.finish not in (None, "stop") else ""
+            raise EmptyResponse(f"the answer was empty{cut}", provider=self.name)
 
     @classmethod
     def create_async_generator(
@@ -182,27 +206,17 @@ class Provider(ABC):
                 await pieces.aclose()
 
 
-class AnswerStream(AsyncIterator[str]):
-    """An answer's text pieces: iterate it, or ``await`` it first and then iterate.
+class _Seen:
+    """What a stream has produced so far, and the progress it shows."""
 
-    Both styles appear in the seeds' documented examples.
-    """
+    def __init__(self) -> None:
+        self.text = False
+        self.finish: str | None = None
 
-    def __init__(self, pieces: AsyncGenerator[str, None]) -> None:
-        self._pieces = pieces
-
-    def __aiter__(self) -> AnswerStream:
-        return self
-
-    async def __anext__(self) -> str:
-        return await self._pieces.__anext__()
-
-    def __await__(self) -> Generator[Any, None, AnswerStream]:
-        return self._itself().__await__()
-
-    async def _itself(self) -> AnswerStream:
-        return self
-
-    async def aclose(self) -> None:
-        """Stop the stream early and release its connection."""
-        await self._pieces.aclose()
+    def note(self, event: PieceEvent, clock: ProgressClock) -> PieceEvent:
+        if isinstance(event, TextPiece | ReasoningPiece):
+            clock.progress()
+            self.text = self.text or isinstance(event, TextPiece)
+        elif isinstance(event, Finish):
+            self.finish = event.reason
+        return event

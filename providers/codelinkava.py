@@ -22,9 +22,11 @@ class CodeLinkAva(Provider):
     default_temperature = 0.6
 
     def build_request(
-        self, messages: list[ChatMessage], model: str, temperature: float | None
+        self, messages: list[ChatMessage], model: str, temperature: float | None, *,
+        max_tokens: int | None = None,
     ) -> PreparedRequest:
         """Messages go as role/content dicts; the model is not sent."""
+        del max_tokens  # the protocol has no output limit field
         headers = {
             "User-Agent": CHROME_116_WINDOWS,
             "Accept": "*/*",
@@ -45,6 +47,6 @@ class CodeLinkAva(Provider):
         }
         return PreparedRequest(f"{self.base_url}/api/chat", headers, body)
 
-    def new_decoder(self) -> PieceDecoder:
+    def new_decoder(self, request: PreparedRequest) -> PieceDecoder:
         """Chat-completion chunks over SSE, ended by ``[DONE]``."""
         return ChatCompletionPieces()

@@ -7,10 +7,12 @@ happen (``providers.transport``) and chained with ``from``::
     ProviderError                   any failure of one provider (or of all)
     ├── ModelNotSupported           unknown model, raised before any request
     ├── ProviderUnavailable         connection refused/reset, DNS, HTTP 5xx
-    │   └── ProviderTimeout         connect timeout, idle timeout between chunks
+    │   ├── ProviderTimeout         connect timeout; no text or reasoning for too long
+    │   └── StreamError             the provider reported a failure inside a 200 stream
     ├── RateLimited                 HTTP 429; ``retry_after`` seconds when given
     ├── AccessDenied                HTTP 401/403, challenge pages ("blocked")
     ├── RequestRejected             any other HTTP 4xx
+    │   └── ImagesNotSupported      HTTP 400 to a request that carried images
     ├── ResponseFormatError         a stream line that does not follow the protocol
     │   └── EmptyResponse           the stream ended without a single text piece
     └── AllProvidersFailed          fallback exhausted; ``failures`` lists each one
@@ -71,6 +73,20 @@ class ProviderTimeout(ProviderUnavailable):
     kind = "timeout"
 
 
+class StreamError(ProviderUnavailable):
+    """The stream itself reported a failure (an ``error`` chunk, ``finish_reason: "error"``).
+
+    The message is the provider's own; ``code`` is its error code when it gave one.
+    """
+
+    kind = "stream_error"
+
+    def __init__(self, message: str, *, provider: str | None = None,
+                 code: object = None) -> None:
+        super().__init__(message, provider=provider)
+        self.code = code
+
+
 class RateLimited(ProviderError):
     """The provider answered 429 Too Many Requests."""
 
@@ -98,6 +114,12 @@ class RequestRejected(ProviderError):
     """The provider rejected the request with another 4xx status."""
 
     kind = "rejected"
+
+
+class ImagesNotSupported(RequestRejected):
+    """The server rejected a request that carried images (a text-only model)."""
+
+    kind = "images"
 
 
 class ResponseFormatError(ProviderError):

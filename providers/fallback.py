@@ -23,14 +23,17 @@ class Attempt:
 
 
 class FallbackStream(AsyncIterator[StreamEvent]):
-    """The pieces of the first provider that produces text.
+    """The events of the first provider that produces text.
 
-    The next provider is tried only when the current one fails before its
-    first piece (or ends with none). Once text has been yielded, a failure
-    propagates as it is: an interrupted answer is never continued by another
-    provider. When every provider fails, :class:`AllProvidersFailed` lists
-    them all (a single attempt raises its own error). Cancellation is never
-    caught.
+    Each attempt begins with :class:`~providers.events.Started`, then yields
+    that provider's events. The next provider is tried only when the current
+    one fails before its first :class:`~providers.events.TextPiece` (or ends
+    with none): reasoning, usage and finish events do not commit to a
+    provider, so a consumer drops the reasoning it holds when another
+    ``Started`` comes. Once text has been yielded, a failure propagates as it
+    is: an interrupted answer is never continued by another provider. When
+    every provider fails, :class:`AllProvidersFailed` lists them all (a single
+    attempt raises its own error). Cancellation is never caught.
     """
 
     def __init__(
@@ -41,53 +44,63 @@ class FallbackStream(AsyncIterator[StreamEvent]):
         temperature: float | None = None,
         max_tokens: int | None = None,
     ) -> None:
-        del max_tokens
         self.answered_by: Attempt | None = None
         self.failures: list[ProviderError] = []
-        self._pieces = self._run(list(attempts), list(messages), temperature)
+        self._attempts = list(attempts)
+        self._events = self._run(list(messages), temperature, max_tokens)
 
     def __aiter__(self) -> FallbackStream:
         return self
 
     async def __anext__(self) -> StreamEvent:
-        return await self._pieces.__anext__()
+        return await self._events.__anext__()
 
     async def aclose(self) -> None:
         """Stop early and close the provider stream in use."""
-        await self._pieces.aclose()
+        await self._events.aclose()
 
     async def _run(
-        self, attempts: list[Attempt], messages: list[MessageLike], temperature: float | None
+        self, messages: list[MessageLike], temperature: float | None, max_tokens: int | None
     ) -> AsyncGenerator[StreamEvent, None]:
-        for attempt in attempts:
-            pieces: AsyncGenerator[str, None] | None = None
+        for attempt in self._attempts:
+            provider = attempt.provider
             try:
-                pieces = attempt.provider.stream(messages, model=attempt.model,
-                                                 temperature=temperature)
-                first = await anext(pieces)
-            except StopAsyncIteration:
-                self._failed(EmptyResponse("the answer was empty",
-                                           provider=attempt.provider.name), attempts)
-                continue
+                model = provider.get_model(attempt.model)
+                events = provider.events(messages, model=model, temperature=temperature,
+                                         max_tokens=max_tokens)
             except ProviderError as exc:
-                if pieces is not None:
-                    await pieces.aclose()
-                self._failed(exc, attempts)
+                self._failed(exc)
                 continue
-            self.answered_by = attempt
+            yield Started(provider.name, model)
+            committed = False
             try:
-                yield Started(attempt.provider.name, attempt.provider.get_model(attempt.model))
-                yield TextPiece(first)
-                async for piece in pieces:
-                    yield TextPiece(piece)
+                while True:
+                    try:
+                        event = await anext(events)
+                    except StopAsyncIteration:
+                        # Providers raise EmptyResponse themselves; this guards any that do not.
+                        if not committed:
+                            self._failed(EmptyResponse("the answer was empty",
+                                                       provider=provider.name))
+                        break
+                    except ProviderError as exc:
+                        if committed:
+                            raise
+                        self._failed(exc)
+                        break
+                    if isinstance(event, TextPiece) and not committed:
+                        committed, self.answered_by = True, attempt
+                    yield event
             finally:
-                await pieces.aclose()
-            return
+                await events.aclose()
+            if committed:
+                return
         if len(self.failures) == 1:
             raise self.failures[0]
         raise AllProvidersFailed(self.failures)
 
-    def _failed(self, error: ProviderError, attempts: list[Attempt]) -> None:
+    def _failed(self, error: ProviderError) -> None:
         self.failures.append(error)
-        if len(attempts) > 1:
+        if len(self._attempts) > 1:
             log.warning("provider failed before its first piece, trying the next: %s", error)
+

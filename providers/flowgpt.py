@@ -76,9 +76,11 @@ class FlowGpt(Provider):
         self._device_id = device_id
 
     def build_request(
-        self, messages: list[ChatMessage], model: str, temperature: float | None
+        self, messages: list[ChatMessage], model: str, temperature: float | None, *,
+        max_tokens: int | None = None,
     ) -> PreparedRequest:
         """The last message is the question; earlier non-system turns are the history."""
+        del max_tokens  # the protocol has no output limit field
         timestamp = str(int(self._clock()))
         nonce = self._nonce()
         headers = {
@@ -114,6 +116,6 @@ class FlowGpt(Provider):
         }
         return PreparedRequest(f"{self.base_url}/v3/chat-anonymous", headers, body)
 
-    def new_decoder(self) -> PieceDecoder:
+    def new_decoder(self, request: PreparedRequest) -> PieceDecoder:
         """NDJSON ``text`` events, read to the end of the body."""
         return FlowEventPieces()

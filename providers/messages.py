@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
@@ -17,16 +18,40 @@ _ROLE_NAMES: dict[str, Role] = {
 }
 
 
+IMAGE_MARKER = "[image]"
+"""What stands for an image in the text sent to a provider that cannot take images."""
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """An image attached to a message: its bytes and MIME type."""
+
+    data: bytes
+    mime_type: str = "image/jpeg"
+
+    def data_url(self) -> str:
+        """The ``data:`` URL that carries the image inline."""
+        return f"data:{self.mime_type};base64,{base64.b64encode(self.data).decode('ascii')}"
+
+
 @dataclass(frozen=True, slots=True)
 class ChatMessage:
-    """One turn of a conversation."""
+    """One turn of a conversation: its text and any images attached to it."""
 
     role: Role
     content: str
+    images: tuple[Image, ...] = ()
 
     def as_dict(self) -> dict[str, str]:
-        """The ``{"role", "content"}`` form the wire protocols use."""
+        """The ``{"role", "content"}`` form the wire protocols use (images left out)."""
         return {"role": self.role, "content": self.content}
+
+    def with_markers(self) -> ChatMessage:
+        """The text-only form: each image becomes :data:`IMAGE_MARKER` after the text."""
+        if not self.images:
+            return self
+        text = " ".join([self.content, *[IMAGE_MARKER] * len(self.images)]).strip()
+        return ChatMessage(self.role, text)
 
 
 MessageLike: TypeAlias = ChatMessage | Mapping[str, str]

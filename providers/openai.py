@@ -1,33 +1,46 @@
-"""OpenAI-compatible chat completions: OpenAI, OpenRouter, Groq, Ollama, vLLM, g4f's API."""
+"""OpenAI-compatible chat completions: OpenAI, OpenRouter, Groq, Ollama, vLLM, g4f's API.
+
+One class serves every such endpoint; each instance carries the endpoint's
+name (``openai``, ``ollama``, ...), so the registry, fallback and health
+checks see each endpoint as a provider of its own.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import logging
+from collections.abc import AsyncGenerator
 from typing import Any
 
 import aiohttp
 
 from providers.base import Provider
-from providers.errors import ResponseFormatError
+from providers.errors import ImagesNotSupported, RequestRejected, ResponseFormatError
 from providers.messages import ChatMessage
-from providers.pieces import ChatCompletionPieces, PieceDecoder
-from providers.settings import ProviderSettings
-from providers.transport import PreparedRequest, Timeouts, fetch_json
+from providers.pieces import OpenAIPieces, PieceDecoder
+from providers.progress import ProgressClock
+from providers.settings import OPENAI, OPENAI_BASE_URL, ProviderSettings
+from providers.transport import FormField, PreparedRequest, Timeouts, fetch_json, request_json
+
+log = logging.getLogger(__name__)
 
 
 class OpenAICompatible(Provider):
     """``POST {base}/chat/completions`` with a bearer key; models from settings or the server."""
 
-    name = "openai"
+    name = OPENAI
     label = "OpenAI-compatible"
-    url = "https://api.openai.com/v1"
+    url = OPENAI_BASE_URL
     api_base = url
     supports_system_message = True
     supports_message_history = True
+    supports_images = True
 
     def __init__(
         self,
         session: aiohttp.ClientSession,
         *,
+        name: str = OPENAI,
         base_url: str | None = None,
         proxy: str | None = None,
         timeouts: Timeouts | None = None,
@@ -35,16 +48,24 @@ class OpenAICompatible(Provider):
         models: tuple[str, ...] = (),
     ) -> None:
         super().__init__(session, base_url=base_url, proxy=proxy, timeouts=timeouts)
+        self.name = name
         self.api_key = api_key
         self.set_models(models)
+        # Cleared for good when the server refuses the field (Gemini does).
+        self.sends_stream_options = True
+        # Models seen to end their thoughts with a lone "</think>": their next answers
+        # start as reasoning (see providers.think).
+        self.thinking_models: set[str] = set()
 
     @classmethod
     def from_settings(
-        cls, session: aiohttp.ClientSession, settings: ProviderSettings, **options: Any
+        cls, session: aiohttp.ClientSession, settings: ProviderSettings, *,
+        name: str = OPENAI, **options: Any,
     ) -> Provider:
-        """Base URL, key and model list from settings."""
-        return cls(session, base_url=settings.base_url(cls.name),
-                   api_key=settings.openai_api_key, models=settings.openai_models, **options)
+        """The endpoint ``name`` of the settings: base URL, key and model list."""
+        endpoint = settings.endpoint(name)
+        return cls(session, name=name, base_url=endpoint.base_url, api_key=endpoint.api_key,
+                   models=endpoint.models, **options)
 
     def set_models(self, models: tuple[str, ...]) -> None:
         """Replace the model list; the first model becomes the default."""
@@ -72,22 +93,99 @@ class OpenAICompatible(Provider):
         await self.discover_models()
 
     def build_request(
-        self, messages: list[ChatMessage], model: str, temperature: float | None
+        self, messages: list[ChatMessage], model: str, temperature: float | None, *,
+        max_tokens: int | None = None,
     ) -> PreparedRequest:
-        """Standard streaming chat completion; temperature only when chosen."""
+        """A streaming chat completion; temperature and the output limit only when chosen."""
         body: dict[str, Any] = {
             "model": model,
-            "messages": [m.as_dict() for m in messages],
+            "messages": [wire_message(m) for m in messages],
             "stream": True,
         }
+        if self.sends_stream_options:
+            body["stream_options"] = {"include_usage": True}
         if temperature is not None:
             body["temperature"] = temperature
+        if max_tokens is not None:
+            body["max_tokens"] = max_tokens
         headers = {"Accept": "text/event-stream", **self._auth_headers()}
         return PreparedRequest(f"{self.base_url}/chat/completions", headers, body)
 
-    def new_decoder(self) -> PieceDecoder:
-        """Chat-completion chunks over SSE, ended by ``[DONE]``."""
-        return ChatCompletionPieces()
+    def new_decoder(self, request: PreparedRequest) -> PieceDecoder:
+        """Chat-completion chunks over SSE (or one JSON body), with reasoning and usage."""
+        model = str(request.body.get("model", ""))
+        return OpenAIPieces(thinking=model in self.thinking_models,
+                            on_late_close=lambda: self.thinking_models.add(model))
+
+    async def send(
+        self, request: PreparedRequest, clock: ProgressClock
+    ) -> AsyncGenerator[bytes, None]:
+        """The body's chunks; a 400 about ``stream_options`` is retried at once without it."""
+        while True:
+            body = super().send(request, clock)
+            try:
+                first = await anext(body)
+            except StopAsyncIteration:
+                return
+            except RequestRejected as exc:
+                request = self._after_rejection(request, exc)
+                continue
+            try:
+                yield first
+                async for chunk in body:
+                    yield chunk
+            finally:
+                await body.aclose()
+            return
+
+    def _after_rejection(self, request: PreparedRequest, error: RequestRejected
+                         ) -> PreparedRequest:
+        """The request to send instead of a rejected one, or the error to raise."""
+        if error.status == 400 and "stream_options" in request.body \
+                and "stream_options" in error.message:
+            log.info("%s: the server refuses stream_options; not sending it again", self.name)
+            self.sends_stream_options = False
+            body = {k: v for k, v in request.body.items() if k != "stream_options"}
+            return dataclasses.replace(request, body=body)
+        if error.status == 400 and carries_images(request.body):
+            raise ImagesNotSupported(error.message, provider=self.name,
+                                     status=error.status) from error
+        raise error
+
+    async def transcribe(
+        self, audio: bytes, *, filename: str, model: str,
+        content_type: str = "application/octet-stream",
+    ) -> str:
+        """Speech to text: ``POST {base}/audio/transcriptions`` (multipart ``file``, ``model``)."""
+        form = (FormField("file", audio, filename=filename, content_type=content_type),
+                FormField("model", model))
+        request = PreparedRequest(f"{self.base_url}/audio/transcriptions",
+                                  self._auth_headers(), form=form)
+        data = await request_json(self.session, request, provider=self.name,
+                                  timeouts=self.timeouts, proxy=self.proxy)
+        text = data.get("text") if isinstance(data, dict) else None
+        if not isinstance(text, str):
+            raise ResponseFormatError("the transcription answer has no text", provider=self.name)
+        return text
 
     def _auth_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
+
+
+def wire_message(message: ChatMessage) -> dict[str, Any]:
+    """A message as the API takes it: plain text, or content parts when it has images."""
+    if not message.images:
+        return message.as_dict()
+    parts: list[dict[str, Any]] = []
+    if message.content:
+        parts.append({"type": "text", "text": message.content})
+    parts += [{"type": "image_url", "image_url": {"url": image.data_url()}}
+              for image in message.images]
+    return {"role": message.role, "content": parts}
+
+
+def carries_images(body: dict[str, Any]) -> bool:
+    """Whether a chat request body has an image part in any message."""
+    return any(isinstance(m.get("content"), list)
+               and any(p.get("type") == "image_url" for p in m["content"])
+               for m in body.get("messages", ()))

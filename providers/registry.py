@@ -12,13 +12,14 @@ from providers.base import Provider
 from providers.codelinkava import CodeLinkAva
 from providers.flowgpt import FlowGpt
 from providers.openai import OpenAICompatible
-from providers.settings import PROVIDER_NAMES, ProviderSettings
+from providers.settings import ProviderSettings, is_builtin
 from providers.transport import Timeouts
 from providers.vitalentum import Vitalentum
 
 PROVIDER_CLASSES: Mapping[str, type[Provider]] = {
     cls.name: cls for cls in (Vitalentum, AI365VIP, CodeLinkAva, FlowGpt, OpenAICompatible)
 }
+"""The built-in protocols by name, and ``openai``: the class of all OpenAI-compatible endpoint."""
 
 
 class ChoiceError(LookupError):
@@ -50,12 +51,13 @@ class ProviderRegistry:
         *,
         timeouts: Timeouts | None = None,
     ) -> ProviderRegistry:
-        """Build every enabled provider; ``PROVIDERS`` unset means all configured ones."""
-        names = settings.enabled or default_order(settings)
-        return cls({
-            name: PROVIDER_CLASSES[name].from_settings(session, settings, timeouts=timeouts)
-            for name in names
-        })
+        """Build every enabled provider; ``PROVIDERS`` unset means all configured ones.
+
+        A name that is not a built-in protocol is an OpenAI-compatible endpoint of
+        that name (:class:`~providers.settings.SettingsError` when it has no base URL).
+        """
+        names = settings.enabled or settings.default_order()
+        return cls({name: build(session, settings, name, timeouts) for name in names})
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -95,6 +97,9 @@ class ProviderRegistry:
         raise ChoiceError(f"unknown provider or model {text!r}; providers: {', '.join(self.names)}")
 
 
-def default_order(settings: ProviderSettings) -> tuple[str, ...]:
-    """All providers, with the OpenAI-compatible one only when it was configured."""
-    return tuple(n for n in PROVIDER_NAMES if n != "openai" or settings.openai_configured)
+def build(session: aiohttp.ClientSession, settings: ProviderSettings, name: str,
+          timeouts: Timeouts | None = None) -> Provider:
+    """The provider called ``name``: a built-in protocol, or an OpenAI-compatible endpoint."""
+    if is_builtin(name):
+        return PROVIDER_CLASSES[name].from_settings(session, settings, timeouts=timeouts)
+    return OpenAICompatible.from_settings(session, settings, name=name, timeouts=timeouts)

@@ -8,17 +8,29 @@ last line without a newline). Malformed input raises :class:`DecodeError`,
 which providers translate into their own error tree. The JSON decoders return
 iterators that raise only when they reach the bad line, so the values before
 it are delivered whatever the chunking (iterate each result to its end).
+
+Work and memory are bounded: every byte is scanned a constant number of times
+however the body is cut, and a line (or an SSE event's data) longer than
+:data:`MAX_LINE_LENGTH` is a :class:`DecodeError` rather than a growing buffer.
 """
 
 from __future__ import annotations
 
 import codecs
 import json
+import re
 from collections.abc import Iterator
 from typing import Any, Final
 
 DONE: Final = object()
 """Sentinel value an SSE stream yields for its ``[DONE]`` end marker."""
+
+MAX_LINE_LENGTH: Final = 1024 * 1024
+"""Characters one line (or one SSE event's data) may hold: 1 Mi."""
+
+_TERMINATOR = re.compile(r"\r\n|\r|\n")
+# JSON strings never hold a raw line break, so each data line's strings close on that line.
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
 class DecodeError(ValueError):
@@ -42,46 +54,66 @@ class Utf8Decoder:
 
 
 class LineDecoder:
-    """Bytes to lines ending in ``\\n``, ``\\r\\n`` or ``\\r``, terminators removed."""
+    """Bytes to lines ending in ``\\n``, ``\\r\\n`` or ``\\r``, terminators removed.
 
-    def __init__(self) -> None:
+    Only new text is scanned: an unfinished line waits as a list of parts, so a
+    long line arriving in many chunks costs its length once, not once per chunk.
+    """
+
+    def __init__(self, max_length: int = MAX_LINE_LENGTH) -> None:
         self._text = Utf8Decoder()
-        self._buffer = ""
+        self._parts: list[str] = []
+        self._size = 0
+        self._max_length = max_length
+        self._held_cr = False  # a "\r" at the end of a chunk may be the first half of "\r\n"
 
     def feed(self, chunk: bytes) -> list[str]:
         """Return the lines this chunk completes."""
-        self._buffer += self._text.feed(chunk)
-        return self._split(final=False)
+        return self._split(self._text.feed(chunk), final=False)
 
     def close(self) -> list[str]:
         """Return the last line, which may lack a terminator."""
-        self._buffer += self._text.close()
-        lines = self._split(final=True)
-        if self._buffer:
-            lines.append(self._buffer)
-            self._buffer = ""
+        lines = self._split(self._text.close(), final=True)
+        if self._parts:
+            lines.append(self._take(""))
         return lines
 
-    def _split(self, *, final: bool) -> list[str]:
+    def _split(self, text: str, *, final: bool) -> list[str]:
+        if self._held_cr:
+            text = "\r" + text
+            self._held_cr = False
+        if text.endswith("\r") and not final:
+            text = text[:-1]
+            self._held_cr = True
         lines: list[str] = []
-        buffer = self._buffer
         start = 0
-        size = len(buffer)
-        while start < size:
-            lf = buffer.find("\n", start)
-            cr = buffer.find("\r", start, lf if lf >= 0 else size)
-            if cr >= 0:
-                if cr == size - 1 and not final:
-                    break  # a "\r" at the end may be the first half of "\r\n"
-                lines.append(buffer[start:cr])
-                start = cr + 2 if cr + 1 < size and buffer[cr + 1] == "\n" else cr + 1
-            elif lf >= 0:
-                lines.append(buffer[start:lf])
-                start = lf + 1
-            else:
-                break
-        self._buffer = buffer[start:]
+        for match in _TERMINATOR.finditer(text):
+            lines.append(self._take(text[start:match.start()]))
+            start = match.end()
+        if start < len(text):
+            self._parts.append(text[start:])
+            self._size += len(text) - start
+            self._check(self._size)
         return lines
+
+    def _take(self, tail: str) -> str:
+        line = "".join(self._parts) + tail if self._parts else tail
+        self._parts.clear()
+        self._size = 0
+        self._check(len(line))
+        return line
+
+    def _check(self, size: int) -> None:
+        if size > self._max_length:
+            self._parts.clear()
+            self._size = 0
+            raise DecodeError(f"a line longer than {self._max_length} characters")
+
+
+def bracket_depth(text: str) -> int:
+    """How many JSON brackets ``text`` opens minus how many it closes (strings skipped)."""
+    bare = _JSON_STRING.sub("", text)
+    return (bare.count("{") + bare.count("[")) - (bare.count("}") + bare.count("]"))
 
 
 class SSEJsonDecoder:
@@ -92,13 +124,17 @@ class SSEJsonDecoder:
     ended by a blank line or by the end of the body) with one addition:
     a payload that is already a complete JSON document is dispatched at
     once, so servers that write ``data: {...}\\n`` lines without blank
-    separators still stream piece by piece. ``[DONE]`` yields :data:`DONE`
-    and sets :attr:`done`.
+    separators still stream piece by piece. Whether a multi-line payload is
+    complete is judged by counting its brackets line by line, so it is
+    parsed once, not once per line. ``[DONE]`` yields :data:`DONE` and sets
+    :attr:`done`.
     """
 
     def __init__(self) -> None:
         self._lines = LineDecoder()
         self._data: list[str] = []
+        self._size = 0
+        self._depth = 0
         self.done = False
 
     def feed(self, chunk: bytes) -> Iterator[Any]:
@@ -114,33 +150,55 @@ class SSEJsonDecoder:
             if self.done:
                 return
             if not line:
-                yield from self._dispatch(strict=True)
+                yield from self._dispatch()
                 continue
             field, _, value = line.partition(":")
             if field != "data":
                 continue  # comments (":..."), event, id, retry
-            self._data.append(value[1:] if value.startswith(" ") else value)
-            yield from self._dispatch(strict=False)
-        if final:
-            yield from self._dispatch(strict=True)
+            yield from self._add(value[1:] if value.startswith(" ") else value)
+        if final and not self.done:
+            yield from self._dispatch()
 
-    def _dispatch(self, *, strict: bool) -> list[Any]:
+    def _add(self, value: str) -> list[Any]:
+        self._data.append(value)
+        self._size += len(value) + 1
+        if self._size > MAX_LINE_LENGTH:
+            self._clear()
+            raise DecodeError(f"event data longer than {MAX_LINE_LENGTH} characters")
+        if len(self._data) == 1 and value.strip():
+            try:  # the usual case: one line, one document
+                parsed = json.loads(value)
+            except ValueError:
+                pass
+            else:
+                self._clear()
+                return [parsed]
+            if value.strip() == "[DONE]":
+                return self._dispatch()
+        self._depth += bracket_depth(value)
+        if self._depth <= 0 and any(part.strip() for part in self._data):
+            return self._dispatch()
+        return []
+
+    def _dispatch(self) -> list[Any]:
         if not self._data:
             return []
         payload = "\n".join(self._data)
+        self._clear()
         if payload.strip() == "[DONE]":
-            self._data.clear()
             self.done = True
             return [DONE]
+        if not payload.strip():
+            return []
         try:
-            value = json.loads(payload)
+            return [json.loads(payload)]
         except ValueError as exc:
-            if not strict:
-                return []  # maybe a JSON document spread over several data lines
-            self._data.clear()
             raise DecodeError(f"malformed event data: {payload[:120]!r}") from exc
+
+    def _clear(self) -> None:
         self._data.clear()
-        return [value]
+        self._size = 0
+        self._depth = 0
 
 
 class NDJsonDecoder:

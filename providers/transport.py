@@ -6,10 +6,7 @@ turned into the library's error tree.
 
 from __future__ import annotations
 
-import email.utils
 import json
-import re
-import time
 from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,21 +15,21 @@ import aiohttp
 from aiohttp_socks import ProxyConnectionError, ProxyConnector, ProxyError, ProxyTimeoutError
 
 from providers.errors import (
-    AccessDenied,
     ProviderError,
     ProviderTimeout,
     ProviderUnavailable,
-    RateLimited,
-    RequestRejected,
     ResponseFormatError,
 )
+from providers.http_errors import describe, http_error
+from providers.progress import ProgressClock
 
 EXCERPT_BYTES = 2048
+MAX_JSON_BYTES = 16 * 1024 * 1024  # a model list of a big gateway is well under this
 _SOCKS_SCHEMES = ("socks4://", "socks5://", "socks4a://", "socks5h://")
-_CHALLENGE_MARKERS = ("cf-chl", "challenge-platform", "just a moment", "attention required",
-                      "cf-browser-verification", "captcha")
-_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
-_TAGS = re.compile(r"<[^>]+>")
+
+
+# The socket idle timer is only a backstop behind the progress clock, so it is looser.
+BACKSTOP_FACTOR = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,22 +37,38 @@ class Timeouts:
     """Network time limits of one request, in seconds."""
 
     connect: float = 10.0
-    # Idle limit: waiting for the response head and for every later chunk.
+    # Progress limit: how long the model may produce nothing (no text, no reasoning) —
+    # before the response head, before the first piece, or between pieces.
     read: float = 90.0
 
     def client_timeout(self) -> aiohttp.ClientTimeout:
-        """The equivalent aiohttp timeout (no total limit: answers may be long)."""
-        return aiohttp.ClientTimeout(total=None, sock_connect=self.connect, sock_read=self.read)
+        """The aiohttp timeout: no total limit (answers may be long), a backstop socket idle."""
+        return aiohttp.ClientTimeout(total=None, sock_connect=self.connect,
+                                     sock_read=self.read * BACKSTOP_FACTOR)
+
+
+@dataclass(frozen=True, slots=True)
+class FormField:
+    """One field of a ``multipart/form-data`` body (a file when it has a name)."""
+
+    name: str
+    value: bytes | str
+    filename: str | None = None
+    content_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class PreparedRequest:
-    """A provider request, fully built before anything is sent."""
+    """A provider request, fully built before anything is sent.
+
+    A POST carries ``body`` as JSON, or ``form`` as multipart form data when given.
+    """
 
     url: str
     headers: Mapping[str, str]
     body: dict[str, Any] = field(default_factory=dict)
     method: str = "POST"
+    form: tuple[FormField, ...] = ()
 
 
 def is_socks(proxy: str | None) -> bool:
@@ -70,6 +83,16 @@ def create_session(proxy: str | None = None) -> aiohttp.ClientSession:
     return aiohttp.ClientSession(proxy=proxy or None)
 
 
+def _payload(request: PreparedRequest) -> dict[str, Any]:
+    if request.form:
+        form = aiohttp.FormData()
+        for item in request.form:
+            form.add_field(item.name, item.value, filename=item.filename,
+                           content_type=item.content_type)
+        return {"data": form}
+    return {"json": request.body} if request.method == "POST" else {}
+
+
 async def stream_body(
     session: aiohttp.ClientSession,
     request: PreparedRequest,
@@ -77,31 +100,72 @@ async def stream_body(
     provider: str,
     timeouts: Timeouts,
     proxy: str | None = None,
+    clock: ProgressClock | None = None,
 ) -> AsyncGenerator[bytes, None]:
-    """Send ``request`` and yield the response body's chunks as they arrive."""
+    """Send ``request`` and yield the response body's chunks as they arrive.
+
+    Every wait for the server (the response head, each chunk) is bounded by
+    ``clock``, which the caller winds up on progress; a new clock of
+    ``timeouts.read`` seconds when none is given.
+    """
+    clock = clock or ProgressClock(timeouts.read)
     try:
-        async with session.request(
-            request.method,
-            request.url,
-            headers=dict(request.headers),
-            json=request.body if request.method == "POST" else None,
-            proxy=proxy,
-            timeout=timeouts.client_timeout(),
-        ) as response:
+        response = await clock.wait(session.request(
+            request.method, request.url, headers=dict(request.headers), proxy=proxy,
+            timeout=timeouts.client_timeout(), **_payload(request)))
+        async with response:
             if response.status >= 400:
-                excerpt = await read_excerpt(response)
+                excerpt = await clock.wait(read_excerpt(response))
                 raise http_error(provider, response.status, response.headers,
                                  excerpt.decode("utf-8", errors="replace"))
-            async for chunk in response.content.iter_any():
+            while chunk := await clock.wait(response.content.readany()):
                 yield chunk
     except ProviderError:
         raise
     except (TimeoutError, ProxyTimeoutError) as exc:
+        if clock.expired:
+            raise ProviderTimeout(f"no text or reasoning for {clock.limit:g} s",
+                                  provider=provider) from exc
         raise ProviderTimeout(f"no answer within the time limit ({exc.__class__.__name__})",
                               provider=provider) from exc
     # aiohttp_socks' ProxyConnectionError (a dead SOCKS proxy) is not an OSError.
     except (aiohttp.ClientError, ProxyError, ProxyConnectionError, OSError) as exc:
         raise ProviderUnavailable(f"connection failed: {describe(exc)}", provider=provider) from exc
+
+
+async def request_json(
+    session: aiohttp.ClientSession,
+    request: PreparedRequest,
+    *,
+    provider: str,
+    timeouts: Timeouts,
+    proxy: str | None = None,
+) -> Any:
+    """Send ``request`` and parse its JSON answer, with the same error translation as streams.
+
+    Every chunk of the answer counts as progress; the answer is capped at
+    ``MAX_JSON_BYTES`` so that a runaway server cannot exhaust memory.
+    """
+    parts: list[bytes] = []
+    size = 0
+    clock = ProgressClock(timeouts.read)
+    body = stream_body(session, request, provider=provider, timeouts=timeouts, proxy=proxy,
+                       clock=clock)
+    try:
+        async for chunk in body:
+            clock.progress()
+            size += len(chunk)
+            if size > MAX_JSON_BYTES:
+                raise ResponseFormatError(f"{request.url} answered more than "
+                                          f"{MAX_JSON_BYTES} bytes", provider=provider)
+            parts.append(chunk)
+    finally:
+        await body.aclose()
+    try:
+        return json.loads(b"".join(parts))
+    except ValueError as exc:
+        raise ResponseFormatError(f"{request.url} did not answer JSON",
+                                  provider=provider) from exc
 
 
 async def fetch_json(
@@ -113,16 +177,9 @@ async def fetch_json(
     timeouts: Timeouts,
     proxy: str | None = None,
 ) -> Any:
-    """GET a small JSON document, with the same error translation as streams."""
-    body = b""
-    request = PreparedRequest(url, headers, method="GET")
-    async for chunk in stream_body(session, request, provider=provider, timeouts=timeouts,
-                                   proxy=proxy):
-        body += chunk
-    try:
-        return json.loads(body)
-    except ValueError as exc:
-        raise ResponseFormatError(f"{url} did not answer JSON", provider=provider) from exc
+    """GET a JSON document (see :func:`request_json`)."""
+    return await request_json(session, PreparedRequest(url, headers, method="GET"),
+                              provider=provider, timeouts=timeouts, proxy=proxy)
 
 
 async def read_excerpt(response: aiohttp.ClientResponse) -> bytes:
@@ -136,92 +193,13 @@ async def read_excerpt(response: aiohttp.ClientResponse) -> bytes:
     return excerpt
 
 
-def describe(exc: BaseException) -> str:
-    """A short human description of a low-level network exception."""
-    text = str(exc).strip()
-    return f"{exc.__class__.__name__}: {text}" if text else exc.__class__.__name__
-
-
-def http_error(provider: str, status: int, headers: Mapping[str, str], body: str) -> ProviderError:
-    """Map an HTTP error status and its body excerpt to the error tree."""
-    detail = body_excerpt(body)
-    challenge = looks_like_challenge(body)
-    message = f"HTTP {status}" + (f": {detail}" if detail else "")
-    if status == 429:
-        return RateLimited(message, provider=provider, status=status,
-                           retry_after=parse_retry_after(headers.get("Retry-After")))
-    if status in (401, 403):
-        if challenge:
-            message = f"HTTP {status}: blocked by an anti-bot challenge page"
-        return AccessDenied(message, provider=provider, status=status)
-    if status >= 500:
-        return ProviderUnavailable(message, provider=provider, status=status)
-    return RequestRejected(message, provider=provider, status=status)
-
-
-def body_excerpt(body: str, limit: int = 200) -> str:
-    """The readable part of an error body: a JSON error message, an HTML title, or text."""
-    text = body.strip()
-    if not text:
-        return ""
-    try:
-        data = json.loads(text)
-    except ValueError:
-        data = None
-    message = _json_error_message(data)
-    if message:
-        return message[:limit]
-    if text.startswith("<") or "<html" in text[:500].lower():
-        title = _TITLE.search(text)
-        text = title.group(1) if title else _TAGS.sub(" ", text)
-    return " ".join(text.split())[:limit]
-
-
-def _json_error_message(data: Any) -> str | None:
-    if not isinstance(data, dict):
-        return None
-    error = data.get("error", data)
-    if isinstance(error, str):
-        return error
-    if isinstance(error, dict):
-        for key in ("message", "detail", "msg"):
-            if isinstance(error.get(key), str):
-                return str(error[key])
-    for key in ("detail", "message"):
-        if isinstance(data.get(key), str):
-            return str(data[key])
-    return None
-
-
-def looks_like_challenge(body: str) -> bool:
-    """Whether an error body is an anti-bot challenge page (Cloudflare and similar)."""
-    head = body[:4000].lower()
-    return "<" in head and any(marker in head for marker in _CHALLENGE_MARKERS)
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """``Retry-After`` as seconds: a number of seconds or an HTTP date; None if absent or bad."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
 __all__ = [
+    "FormField",
     "PreparedRequest",
     "Timeouts",
     "create_session",
     "fetch_json",
-    "http_error",
     "is_socks",
-    "parse_retry_after",
+    "request_json",
     "stream_body",
 ]

@@ -1,31 +1,35 @@
-"""Token estimates for servers that report no usage (the seed protocols, most local servers).
+"""Token estimates, for when a server reports no usage.
 
-A rough rule, documented so nobody mistakes it for a count: about four
-characters of text per token, plus a few tokens of framing per message, and
-a fixed amount per image.
+A heuristic, not a tokenizer: about four characters of English per token
+(OpenAI's rule of thumb; other scripts and code run denser, so this tends to
+undercount them), a few tokens of framing per message, and a fixed amount per
+image (what OpenAI charges for one 512-pixel tile in high detail plus the base,
+rounded: 255 tokens).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
+from typing import Final
 
-from providers.messages import ChatMessage
+from providers.messages import MessageLike, to_messages
 
-CHARS_PER_TOKEN = 4
-TOKENS_PER_MESSAGE = 4
-TOKENS_PER_IMAGE = 765  # a high-detail 1024×1024 image at OpenAI's rates
+CHARS_PER_TOKEN: Final = 4
+MESSAGE_TOKENS: Final = 4  # role and separators around each message
+REPLY_TOKENS: Final = 3  # the primer of the assistant's reply
+IMAGE_TOKENS: Final = 255
 
 
 def estimate_tokens(text: str) -> int:
-    """Roughly how many tokens ``text`` is."""
-    return math.ceil(len(text) / CHARS_PER_TOKEN)
+    """Tokens in ``text``: its length over :data:`CHARS_PER_TOKEN`, rounded up (0 for "")."""
+    return -(-len(text) // CHARS_PER_TOKEN)
 
 
-def estimate_prompt_tokens(messages: Iterable[ChatMessage]) -> int:
-    """Roughly how many tokens a request's messages are."""
-    total = 0
-    for message in messages:
-        total += TOKENS_PER_MESSAGE + estimate_tokens(message.content)
-        total += TOKENS_PER_IMAGE * len(getattr(message, "images", ()))
-    return total
+def estimate_prompt_tokens(messages: Iterable[MessageLike]) -> int:
+    """Tokens a conversation costs as a prompt: texts, per-message framing, images."""
+    items = to_messages(messages)
+    if not items:
+        return 0
+    return REPLY_TOKENS + sum(
+        MESSAGE_TOKENS + estimate_tokens(m.content) + IMAGE_TOKENS * len(m.images)
+        for m in items)

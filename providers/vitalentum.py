@@ -28,9 +28,11 @@ class Vitalentum(Provider):
     default_temperature = 0.7
 
     def build_request(
-        self, messages: list[ChatMessage], model: str, temperature: float | None
+        self, messages: list[ChatMessage], model: str, temperature: float | None, *,
+        max_tokens: int | None = None,
     ) -> PreparedRequest:
         """The conversation travels as a JSON string inside the JSON body."""
+        del max_tokens  # the protocol has no output limit field
         history = [
             {"speaker": "human" if m.role == "user" else "bot", "text": m.content}
             for m in messages
@@ -52,6 +54,6 @@ class Vitalentum(Provider):
         }
         return PreparedRequest(f"{self.base_url}/api/converse-edge", headers, body)
 
-    def new_decoder(self) -> PieceDecoder:
+    def new_decoder(self, request: PreparedRequest) -> PieceDecoder:
         """Chat-completion chunks over SSE, ended by ``[DONE]``."""
         return ChatCompletionPieces()

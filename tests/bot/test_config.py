@@ -40,7 +40,7 @@ def test_env_example_lists_every_setting_and_parses(tmp_path: Path) -> None:
     assert settings.stream_mode == "edit"
     provider_settings = settings.provider_settings()
     assert provider_settings.base_url("flowgpt") == "https://prod-backend-k8s.flowgpt.com"
-    assert provider_settings.openai_api_key == "sk-replace-me"
+    assert provider_settings.endpoint("openai").api_key == "sk-replace-me"
 
 
 def test_defaults_from_the_design(monkeypatch: pytest.MonkeyPatch) -> None:

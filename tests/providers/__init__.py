@@ -8,19 +8,48 @@ from collections.abc import AsyncIterator, Iterator
 from hypothesis import strategies as st
 
 from providers.errors import ProviderError
+from providers.events import StreamEvent, TextPiece
+
+Pieces = AsyncIterator[str] | AsyncIterator[StreamEvent]
 
 
-async def collect(pieces: AsyncIterator[str]) -> list[str]:
-    """Every piece of a stream that ends normally."""
-    return [piece async for piece in pieces]
+def text_of(item: str | StreamEvent) -> str | None:
+    """The text of a stream item: a ``str`` piece or a ``TextPiece`` (None for other events)."""
+    if isinstance(item, str):
+        return item
+    return item.text if isinstance(item, TextPiece) else None
 
 
-async def collect_until_error(pieces: AsyncIterator[str]) -> tuple[list[str], ProviderError]:
-    """The pieces a stream produced before it failed, and its error."""
+async def collect(pieces: Pieces) -> list[str]:
+    """Every text piece of a stream (of strings or events) that ends normally."""
+    return [text async for item in pieces if (text := text_of(item)) is not None]
+
+
+async def collect_events(events: AsyncIterator[StreamEvent]) -> list[StreamEvent]:
+    """Every event of a stream that ends normally."""
+    return [event async for event in events]
+
+
+async def collect_events_until_error(
+    events: AsyncIterator[StreamEvent],
+) -> tuple[list[StreamEvent], ProviderError]:
+    """The events a stream produced before it failed, and its error."""
+    received: list[StreamEvent] = []
+    try:
+        async for event in events:
+            received.append(event)
+    except ProviderError as exc:
+        return received, exc
+    raise AssertionError(f"the stream ended normally after {received!r}")
+
+
+async def collect_until_error(pieces: Pieces) -> tuple[list[str], ProviderError]:
+    """The text pieces a stream produced before it failed, and its error."""
     received: list[str] = []
     try:
-        async for piece in pieces:
-            received.append(piece)
+        async for item in pieces:
+            if (text := text_of(item)) is not None:
+                received.append(text)
     except ProviderError as exc:
         return received, exc
     raise AssertionError(f"the stream ended normally after {received!r}")

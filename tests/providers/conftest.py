@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -23,6 +27,8 @@ TEST_TIMEOUTS = Timeouts(connect=5.0, read=5.0)
 OPENAI_TEST_MODELS = ("fake-model-a", "fake-model-b")
 
 ProviderFactory = Callable[..., Provider]
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ("vitalentum", "ai365vip", "codelinkava", "flowgpt")
 
 
 @pytest.fixture(autouse=True)
@@ -55,3 +61,20 @@ def make_provider(server: FakeProviderServer, session: aiohttp.ClientSession) ->
             options.setdefault("models", OPENAI_TEST_MODELS)
         return PROVIDER_CLASSES[name](session, base_url=server.url_for(name), **options)
     return make
+
+
+@pytest.fixture
+def cli_env(server: FakeProviderServer) -> dict[str, str]:
+    """The process environment: the project importable, every provider on the fake server."""
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "PYTHONPATH": path, **server.env(*SEEDS)}
+
+
+async def run_cli(env: dict[str, str], *args: str) -> tuple[int, str, str]:
+    """Run the CLI to completion; its exit status, stdout and stderr."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "providers", *args, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await process.communicate()
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()

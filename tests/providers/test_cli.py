@@ -2,35 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
 import re
-import sys
-from pathlib import Path
 
 import pytest
 
 from tests.fakes.providers import Answer, Failure, FakeProviderServer, every
+from tests.providers.conftest import run_cli
 
-ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ("vitalentum", "ai365vip", "codelinkava", "flowgpt")
-
-
-@pytest.fixture
-def cli_env(server: FakeProviderServer) -> dict[str, str]:
-    """The process environment: the project importable, every provider on the fake server."""
-    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
-    return {**os.environ, "PYTHONPATH": path, **server.env(*SEEDS)}
-
-
-async def run_cli(env: dict[str, str], *args: str) -> tuple[int, str, str]:
-    """Run the CLI to completion; its exit status, stdout and stderr."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "providers", *args, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    out, err = await process.communicate()
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
 
 
 async def test_list(server: FakeProviderServer, cli_env: dict[str, str]) -> None:
@@ -128,8 +107,11 @@ async def test_check_all_ok(server: FakeProviderServer, cli_env: dict[str, str])
     (["--list"], {"VITALENTUM_BASE_URL": "ftp://vitalentum"},
      "error: VITALENTUM_BASE_URL: must start with http:// or https://"),
     (["--check"], {"PROVIDERS": "flowgpt,gemini"},
-     "error: PROVIDERS: unknown provider 'gemini'; "
-     "known: vitalentum, ai365vip, codelinkava, flowgpt, openai"),
+     "error: GEMINI_BASE_URL: required for the OpenAI-compatible endpoint 'gemini' "
+     "named in PROVIDERS"),
+    (["--check"], {"PROVIDERS": "flowgpt,my-llm"},
+     "error: PROVIDERS: 'my-llm' is not a provider name "
+     "(letters, digits and '_', starting with a letter)"),
 ])
 async def test_a_failure_is_one_line_on_stderr(
     server: FakeProviderServer, cli_env: dict[str, str],

@@ -13,7 +13,7 @@ import aiohttp_socks
 import pytest
 from aioresponses import aioresponses
 
-from providers import transport
+from providers import http_errors
 from providers.errors import (
     AccessDenied,
     EmptyResponse,
@@ -23,6 +23,7 @@ from providers.errors import (
     RateLimited,
     RequestRejected,
     ResponseFormatError,
+    StreamError,
 )
 from providers.pieces import ReportedError
 from providers.streams import DecodeError
@@ -126,8 +127,8 @@ async def test_challenge_page_arriving_in_pieces_is_still_recognised(
 
 @pytest.fixture
 def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    """``transport`` sees a fixed wall clock, for HTTP-date ``Retry-After`` values."""
-    monkeypatch.setattr(transport, "time", types.SimpleNamespace(time=lambda: NOW))
+    """``http_errors`` sees a fixed wall clock, for HTTP-date ``Retry-After`` values."""
+    monkeypatch.setattr(http_errors, "time", types.SimpleNamespace(time=lambda: NOW))
 
 
 @pytest.mark.usefixtures("frozen_clock")
@@ -300,8 +301,11 @@ async def test_error_object_in_the_stream_is_unavailable(
     ]))
     received, error = await collect_until_error(make_provider(name).stream(HI))
     assert received == ["part"]
-    assert type(error) is ProviderUnavailable
-    assert str(error) == f"{name}: the stream reported an error: upstream overloaded"
+    assert type(error) is StreamError
+    assert isinstance(error, ProviderUnavailable)  # a failure like any other, for fallback
+    assert str(error) == f"{name}: upstream overloaded"
+    assert error.kind == "stream_error"
+    assert error.code == 529
     assert isinstance(error.__cause__, ReportedError)
 
 

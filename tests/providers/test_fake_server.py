@@ -83,11 +83,14 @@ async def test_failure_headers_are_sent(
         assert response.content_type == "application/json"
 
 
-def test_script_refuses_unknown_providers() -> None:
-    with pytest.raises(ValueError, match="known provider"):
-        FakeProviderServer().script("bard", "hi")
-    with pytest.raises(ValueError, match="known provider"):
+def test_script_refuses_bad_names_and_no_replies() -> None:
+    for name in ("Bard", "my-llm", "9lives", ""):
+        with pytest.raises(ValueError, match="provider or endpoint name"):
+            FakeProviderServer().script(name, "hi")
+    with pytest.raises(ValueError, match="provider or endpoint name"):
         FakeProviderServer().script("flowgpt")
+    with pytest.raises(ValueError, match="provider or endpoint name"):
+        FakeProviderServer().script_transcription("groq")
 
 
 async def test_env_points_providers_at_their_prefixes(server: FakeProviderServer) -> None:

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from providers.events import PieceEvent, TextPiece
 from providers.pieces import (
     ChatCompletionPieces,
     FlowEventPieces,
@@ -43,15 +44,22 @@ DECODERS: dict[str, Callable[[], PieceDecoder]] = {
 }
 
 
-def pieces_of(decoder: PieceDecoder, chunks: list[bytes]) -> list[str]:
-    """All pieces a decoder yields for ``chunks``, stopping at its end marker."""
-    out: list[str] = []
+def events_of(decoder: PieceDecoder, chunks: list[bytes]) -> list[PieceEvent]:
+    """All events a decoder yields for ``chunks``, stopping at its end marker."""
+    out: list[PieceEvent] = []
     for chunk in chunks:
         out.extend(decoder.feed(chunk))
         if decoder.done:
-            return out
+            break
     out.extend(decoder.close())
     return out
+
+
+def pieces_of(decoder: PieceDecoder, chunks: list[bytes]) -> list[str]:
+    """The text of every event a decoder yields for ``chunks`` (all of them text pieces)."""
+    events = events_of(decoder, chunks)
+    assert all(isinstance(e, TextPiece) for e in events), events
+    return [e.text for e in events if isinstance(e, TextPiece)]
 
 
 @pytest.mark.parametrize(("make", "sample"), [
@@ -75,7 +83,8 @@ def test_chat_completion_frames_are_pieces() -> None:
 
 def test_chat_completion_done_stops_the_stream() -> None:
     decoder = ChatCompletionPieces()
-    assert list(decoder.feed(b'data: {"choices": [{"delta": {"content": "a"}}]}\n\n')) == ["a"]
+    assert list(decoder.feed(b'data: {"choices": [{"delta": {"content": "a"}}]}\n\n')) == [
+        TextPiece("a")]
     assert not decoder.done
     assert list(decoder.feed(b"data: [DONE]\n\n")) == []
     assert decoder.done
@@ -84,7 +93,8 @@ def test_chat_completion_done_stops_the_stream() -> None:
 @pytest.mark.parametrize(("event", "match"), [
     (b'"just a string"', "not an object"),
     (b'{"id": "x"}', "no 'choices' list"),
-    (b'{"choices": [{"text": "legacy"}]}', "no 'delta' object"),
+    (b'{"choices": [{"delta": "text"}]}', "'delta' is not an object"),
+    (b'{"choices": ["text"]}', "choice is not an object"),
     (b'{"choices": [{"delta": {"content": 5}}]}', "not a string"),
 ])
 def test_chat_completion_wrong_shapes_are_decode_errors(event: bytes, match: str) -> None:
@@ -97,6 +107,7 @@ def test_chat_completion_wrong_shapes_are_decode_errors(event: bytes, match: str
     b'{"error": "model overloaded"}',
 ])
 def test_chat_completion_error_event_is_reported(event: bytes) -> None:
+    # The seed protocols share the reading of chunks: an error object is never text.
     with pytest.raises(ReportedError, match="model overloaded"):
         list(ChatCompletionPieces().feed(b"data: " + event + b"\n\n"))
 
@@ -120,7 +131,7 @@ def test_flow_events_wrong_shapes_are_decode_errors(line: bytes, match: str) -> 
 def test_plain_text_holds_a_split_character_back() -> None:
     decoder = PlainTextPieces()
     assert list(decoder.feed("é".encode()[:1])) == []
-    assert list(decoder.feed("é".encode()[1:])) == ["é"]
+    assert list(decoder.feed("é".encode()[1:])) == [TextPiece("é")]
     assert list(decoder.close()) == []
 
 

@@ -28,7 +28,7 @@ BODY_KEYS = {
     "codelinkava": ["messages", "temperature", "stream"],
     "flowgpt": ["model", "nsfw", "question", "history", "system", "temperature", "promptId",
                 "documentIds", "chatFileDocumentIds", "generateImage", "generateAudio"],
-    "openai": ["model", "messages", "stream"],
+    "openai": ["model", "messages", "stream", "stream_options"],
 }
 
 

@@ -8,7 +8,7 @@ import pytest
 from providers.errors import ModelNotSupported
 from providers.openai import OpenAICompatible
 from providers.registry import Choice, ChoiceError, ProviderRegistry
-from providers.settings import ProviderSettings, SettingsError, split_list
+from providers.settings import EndpointSettings, ProviderSettings, SettingsError, split_list
 from providers.transport import Timeouts
 
 SEEDS = ("vitalentum", "ai365vip", "codelinkava", "flowgpt")
@@ -40,8 +40,10 @@ def test_everything_is_read() -> None:
     assert settings.enabled == ("flowgpt", "openai")
     assert settings.base_url("flowgpt") == "http://flow.local:8000"
     assert settings.base_url("vitalentum") is None
-    assert settings.openai_api_key == "sk-123"
-    assert settings.openai_models == ("llama3:8b", "Qwen2.5-7B")  # model names keep their case
+    assert settings.base_url("openai") == "http://localhost:11434/v1"
+    # Model names keep their case.
+    assert settings.endpoints == {"openai": EndpointSettings(
+        "http://localhost:11434/v1", "sk-123", ("llama3:8b", "Qwen2.5-7B"))}
     assert settings.proxy_url == "socks5://127.0.0.1:1080"
     assert settings.openai_configured
 
@@ -56,8 +58,17 @@ def test_from_env_reads_the_process_environment(monkeypatch: pytest.MonkeyPatch)
 
 @pytest.mark.parametrize(("env", "message"), [
     ({"PROVIDERS": "flowgpt,bard"},
-     "PROVIDERS: unknown provider 'bard'; "
-     "known: vitalentum, ai365vip, codelinkava, flowgpt, openai"),
+     "BARD_BASE_URL: required for the OpenAI-compatible endpoint 'bard' named in PROVIDERS"),
+    ({"PROVIDERS": "flowgpt,bard", "BARD_API_KEY": "k", "BARD_MODELS": "m"},
+     "BARD_BASE_URL: required for the OpenAI-compatible endpoint 'bard' named in PROVIDERS"),
+    ({"PROVIDERS": "bard", "BARD_BASE_URL": "bard.local"},
+     "BARD_BASE_URL: must start with http:// or https://"),
+    ({"PROVIDERS": "my-llm"},
+     "PROVIDERS: 'my-llm' is not a provider name (letters, digits and '_', "
+     "starting with a letter)"),
+    ({"PROVIDERS": "1st"},
+     "PROVIDERS: '1st' is not a provider name (letters, digits and '_', "
+     "starting with a letter)"),
     ({"VITALENTUM_BASE_URL": "app.vitalentum.io"},
      "VITALENTUM_BASE_URL: must start with http:// or https://"),
     ({"OPENAI_BASE_URL": "localhost:11434/v1"},

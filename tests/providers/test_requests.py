@@ -306,8 +306,8 @@ def test_flowgpt_randomness_formats() -> None:
 # --- OpenAI-compatible -------------------------------------------------------------------
 
 @pytest.mark.parametrize(("temperature", "keys"), [
-    (None, ["model", "messages", "stream"]),
-    (0.3, ["model", "messages", "stream", "temperature"]),
+    (None, ["model", "messages", "stream", "stream_options"]),
+    (0.3, ["model", "messages", "stream", "stream_options", "temperature"]),
 ])
 async def test_openai_request(
     aioresponses_mock: aioresponses, session: aiohttp.ClientSession,
@@ -325,6 +325,7 @@ async def test_openai_request(
     assert list(body) == keys
     assert body["model"] == "m-large"
     assert body["stream"] is True
+    assert body["stream_options"] == {"include_usage": True}
     assert body["messages"] == [
         {"role": "system", "content": "Be brief."},
         {"role": "user", "content": "Hello, how are you?"},
@@ -359,5 +360,5 @@ async def test_proxy_and_timeouts_go_to_aiohttp_not_the_body(
     await ask(provider, model="gpt-4o" if cls is AI365VIP else "gpt-3.5-turbo")
     request = sent(aioresponses_mock, url)
     assert request["proxy"] == "http://proxy.test:3128"
-    assert request["timeout"].sock_read == 90.0
+    assert request["timeout"].sock_read == 180.0  # a backstop behind the progress clock
     assert "proxy" not in json.dumps(request["json"])

@@ -97,7 +97,7 @@ async def test_wire_request_is_json_with_keys_in_order(
         "codelinkava": ["messages", "temperature", "stream"],
         "flowgpt": ["model", "nsfw", "question", "history", "system", "temperature", "promptId",
                     "documentIds", "chatFileDocumentIds", "generateImage", "generateAudio"],
-        "openai": ["model", "messages", "stream"],
+        "openai": ["model", "messages", "stream", "stream_options"],
     }[name]
     assert list(json.loads(record.body)) == order
 

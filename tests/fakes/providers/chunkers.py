@@ -22,6 +22,11 @@ def every(size: int) -> Chunker:
 bytewise: Final = every(1)
 
 
+def linewise(body: bytes) -> list[bytes]:
+    """One write per line (terminator included): keep-alives then fall between lines."""
+    return body.splitlines(keepends=True)
+
+
 def split_at(*offsets: int) -> Chunker:
     """Writes cut at these byte offsets."""
     def split(body: bytes) -> list[bytes]:

@@ -5,11 +5,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 from multidict import CIMultiDict
 
 from tests.fakes.providers.chunkers import Chunker, awkward
+from tests.fakes.providers.forms import FormField
+
+ReasoningStyle: TypeAlias = Literal["reasoning_content", "reasoning", "think", "think_unopened"]
+UsageStyle: TypeAlias = Literal["final", "every", "choice"]
+ErrorStyle: TypeAlias = Literal["object", "choices", "finish"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -21,11 +26,20 @@ class Delivery:
     cut_after: int | None = None  # chunks written before the server drops the connection
     # Step-by-step pacing: before writing chunk ``i``, wait for ``gates[i]``.
     gates: Mapping[int, asyncio.Event] = field(default_factory=dict)
+    # Written every ``keepalive_every`` seconds while a hold or gate lasts (b": ping\n\n"):
+    # a server that is alive but says nothing.
+    keepalive: bytes = b""
+    keepalive_every: float = 0.05
 
 
 @dataclass(frozen=True)
 class Answer(Delivery):
-    """A successful answer, framed in the provider's protocol and written in chunks."""
+    """A successful answer, framed in the provider's protocol and written in chunks.
+
+    The fields after ``end_marker`` shape OpenAI-compatible chat-completion
+    chunks (the SSE seeds are framed the same way, and their decoders ignore
+    what their protocol lacks).
+    """
 
     text: str | Callable[[Any], str]  # or built from the request's parsed JSON body
     piece_size: int = 3  # characters of text per protocol frame
@@ -35,6 +49,23 @@ class Answer(Delivery):
     sse_space: bool = True  # "data: {...}" or "data:{...}"
     sse_separators: bool = True  # a blank line after every SSE event
     end_marker: bool = True  # "data: [DONE]" (SSE protocols only)
+    # Thoughts before the answer: in ``delta.reasoning_content``, ``delta.reasoning``, or
+    # inline in the content as "<think>…</think>\n\n" ("think_unopened": without "<think>").
+    reasoning: str = ""
+    reasoning_style: ReasoningStyle = "reasoning_content"
+    finish_reason: str | None = "stop"  # None: no finish chunk at all
+    usage: tuple[int, int] | None = None  # (prompt_tokens, completion_tokens)
+    # "final": a last chunk with "choices": [] (OpenAI); "every": on every chunk, growing;
+    # "choice": inside the finishing choice.
+    usage_style: UsageStyle = "final"
+    # After this many content frames, a chunk reporting ``error`` ends the stream.
+    error_after: int | None = None
+    error: str = "upstream error"
+    # "object": {"error": {...}} alone; "choices": next to a choice with finish_reason
+    # "error" (OpenRouter); "finish": only finish_reason "error", no error object.
+    error_style: ErrorStyle = "choices"
+    comment: str | None = None  # an SSE comment line (": ping") before every frame
+    streaming: bool = True  # False: one application/json chat.completion body, as proxies do
 
 
 @dataclass(frozen=True)
@@ -63,7 +94,24 @@ class Hang:
     release: asyncio.Event | None = None
 
 
-Reply: TypeAlias = str | Callable[[Any], str] | Answer | Raw | Failure | Hang
+# What Gemini's OpenAI-compatible endpoint answers to a body with "stream_options".
+STREAM_OPTIONS_REJECTION = Failure(
+    400, '[{"error": {"code": 400, "message": "Invalid JSON payload received. '
+         'Unknown name \\"stream_options\\": Cannot find field.", '
+         '"status": "INVALID_ARGUMENT"}}]', content_type="application/json")
+
+
+@dataclass(frozen=True)
+class RejectsStreamOptions:
+    """A server that refuses bodies carrying ``stream_options`` (400) and answers the rest."""
+
+    then: Reply
+    rejection: Failure = STREAM_OPTIONS_REJECTION
+
+
+Reply: TypeAlias = str | Callable[[Any], str] | Answer | Raw | Failure | Hang | RejectsStreamOptions
+# A transcription reply: the text (served as {"text": ...}), an error, or any raw body.
+TranscriptionReply: TypeAlias = str | Failure | Raw
 
 
 @dataclass
@@ -77,6 +125,8 @@ class RecordedRequest:
     headers: CIMultiDict[str]
     body: bytes
     json: Any  # the parsed body, None when it is not JSON
+    form: dict[str, FormField] | None = None  # the fields of a multipart/form-data body
+    kind: str = "chat"  # "chat", "models" or "transcription"
     outcome: str = "pending"  # "completed", "disconnected" (by the client) or "cut" (by us)
     chunks_sent: int = 0  # body chunks written so far
     holding: asyncio.Event = field(default_factory=asyncio.Event)  # waiting at a hold or gate

@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Sequence
+from typing import TypeVar
 
 from aiohttp import web
 from multidict import CIMultiDict
 
 from tests.fakes.local_server import serve_locally
-from tests.fakes.providers.protocols import CHAT_PATHS, CONTENT_TYPES, PROVIDERS, frame
+from tests.fakes.providers.forms import parse_form
+from tests.fakes.providers.protocols import ENDPOINT_NAME, PROVIDERS, content_type, frame, route_of
 from tests.fakes.providers.replies import (
     Answer,
     Delivery,
@@ -18,8 +20,20 @@ from tests.fakes.providers.replies import (
     Hang,
     Raw,
     RecordedRequest,
+    RejectsStreamOptions,
     Reply,
+    TranscriptionReply,
 )
+
+ModelsReply = Sequence[str] | Failure | Raw
+T = TypeVar("T")
+
+
+def next_of(scripted: list[T] | None) -> T | None:
+    """The next scripted reply (the last one repeats); None when nothing is scripted."""
+    if not scripted:
+        return None
+    return scripted.pop(0) if len(scripted) > 1 else scripted[0]
 
 
 class FakeProviderServer:
@@ -28,9 +42,11 @@ class FakeProviderServer:
     def __init__(self, *, root_api_chat: str = "codelinkava") -> None:
         self.requests: list[RecordedRequest] = []
         self.base_url = ""
-        self.models: Sequence[str] | Failure | Raw = ("fake-model-a", "fake-model-b")
+        self.models: ModelsReply = ("fake-model-a", "fake-model-b")  # every endpoint's default
         self._root_api_chat = root_api_chat
         self._scripts: dict[str, list[Reply]] = {}
+        self._models: dict[str, ModelsReply] = {}
+        self._transcriptions: dict[str, list[TranscriptionReply]] = {}
         self._closing = asyncio.Event()
         self._arrived = asyncio.Condition()
         self._runner: web.AppRunner | None = None
@@ -52,22 +68,29 @@ class FakeProviderServer:
             await self._runner.cleanup()
 
     def url_for(self, provider: str) -> str:
-        """The base URL to configure for ``provider`` (its own prefix on this server)."""
+        """The base URL to configure for ``provider`` or endpoint (its own prefix here)."""
         return f"{self.base_url}/{provider}"
 
     def env(self, *providers: str) -> dict[str, str]:
-        """``{NAME}_BASE_URL`` variables pointing the given providers (default: all) here."""
+        """``{NAME}_BASE_URL`` variables pointing the given providers (default: the five) here."""
         return {f"{p.upper()}_BASE_URL": self.url_for(p) for p in providers or PROVIDERS}
 
     def script(self, provider: str, *replies: Reply) -> None:
         """Replace ``provider``'s replies: served in order, the last one repeating."""
-        if provider not in PROVIDERS or not replies:
-            raise ValueError(f"script needs a known provider and replies, got {provider!r}")
-        self._scripts[provider] = list(replies)
+        self._scripts[self._checked(provider, replies)] = list(replies)
 
-    def requests_for(self, provider: str) -> list[RecordedRequest]:
-        """The requests one provider received, in order."""
-        return [r for r in self.requests if r.provider == provider]
+    def script_models(self, endpoint: str, models: ModelsReply) -> None:
+        """What ``GET {endpoint}/models`` answers (default: :attr:`models`)."""
+        self._models[self._checked(endpoint, (models,))] = models
+
+    def script_transcription(self, endpoint: str, *replies: TranscriptionReply) -> None:
+        """``POST {endpoint}/audio/transcriptions`` replies, in order, the last repeating."""
+        self._transcriptions[self._checked(endpoint, replies)] = list(replies)
+
+    def requests_for(self, provider: str, kind: str | None = None) -> list[RecordedRequest]:
+        """The requests one provider received, in order (all, or one ``kind`` of them)."""
+        return [r for r in self.requests
+                if r.provider == provider and (kind is None or r.kind == kind)]
 
     async def wait_for_requests(self, count: int) -> list[RecordedRequest]:
         """Wait until at least ``count`` requests have arrived."""
@@ -75,34 +98,31 @@ class FakeProviderServer:
             await self._arrived.wait_for(lambda: len(self.requests) >= count)
         return self.requests
 
-    def _route(self, path: str) -> tuple[str, str] | None:
-        head, _, rest = path.lstrip("/").partition("/")
-        if head in PROVIDERS:
-            owners, path = [head], "/" + rest
-        else:
-            owners = [self._root_api_chat] if path == "/api/chat" else list(PROVIDERS)
-        for provider in owners:
-            if path == CHAT_PATHS[provider]:
-                return provider, "chat"
-            if provider == "openai" and path == "/models":
-                return provider, "models"
-        return None
+    @staticmethod
+    def _checked(name: str, replies: Sequence[object]) -> str:
+        if not (name in PROVIDERS or ENDPOINT_NAME.fullmatch(name)) or not replies:
+            raise ValueError(f"script needs a provider or endpoint name and replies, "
+                             f"got {name!r}")
+        return name
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
-        route = self._route(request.path)
+        route = route_of(request.path, self._root_api_chat)
         raw = await request.read()
         try:
             parsed = json.loads(raw) if raw else None
         except ValueError:
             parsed = None
+        form = (parse_form(request.headers["Content-Type"], raw)
+                if request.content_type == "multipart/form-data" else None)
         record = RecordedRequest(route[0] if route else None, request.method, request.path,
-                                 str(request.url), CIMultiDict(request.headers), raw, parsed)
+                                 str(request.url), CIMultiDict(request.headers), raw, parsed,
+                                 form, route[1] if route else "chat")
         async with self._arrived:
             self.requests.append(record)
             self._arrived.notify_all()
         try:
             response = await self._respond(request, record, route[0] if route else "",
-                                           self._next_reply(request.path, route))
+                                           self._next_reply(request.path, route, parsed))
         except asyncio.CancelledError:  # the client went away while we waited
             record.outcome = "disconnected"
             raise
@@ -115,25 +135,43 @@ class FakeProviderServer:
             record.finished.set()
         return response
 
-    def _next_reply(self, path: str, route: tuple[str, str] | None) -> Reply:
+    def _next_reply(self, path: str, route: tuple[str, str] | None, body: object) -> Reply:
         if route is None:
             return Failure(404, f"fake provider server: no route for {path}")
         provider, kind = route
         if kind == "models":
-            return self._models_reply()
-        scripted = self._scripts.get(provider)
-        if not scripted:
+            return self._models_reply(provider)
+        if kind == "transcription":
+            return self._transcription_reply(provider)
+        reply = next_of(self._scripts.get(provider))
+        if reply is None:
             return Failure(501, f"fake provider server: nothing scripted for {provider}")
-        return scripted.pop(0) if len(scripted) > 1 else scripted[0]
+        carried = isinstance(body, dict) and "stream_options" in body
+        while isinstance(reply, RejectsStreamOptions):
+            if carried:
+                return reply.rejection
+            reply = reply.then
+        return reply
 
-    def _models_reply(self) -> Reply:
-        if isinstance(self.models, Failure | Raw):
-            return self.models
-        listing = {"object": "list", "data": [{"id": m, "object": "model"} for m in self.models]}
+    def _models_reply(self, provider: str) -> Reply:
+        models = self._models.get(provider, self.models)
+        if isinstance(models, Failure | Raw):
+            return models
+        listing = {"object": "list", "data": [{"id": m, "object": "model"} for m in models]}
         return Raw([json.dumps(listing).encode()], content_type="application/json")
+
+    def _transcription_reply(self, provider: str) -> Reply:
+        reply = next_of(self._transcriptions.get(provider))
+        if reply is None:
+            return Failure(501, f"fake provider server: no transcription scripted for {provider}")
+        if isinstance(reply, str):
+            return Raw([json.dumps({"text": reply}).encode()], content_type="application/json")
+        return reply
 
     async def _respond(self, request: web.Request, record: RecordedRequest, provider: str,
                        reply: Reply) -> web.StreamResponse:
+        while isinstance(reply, RejectsStreamOptions):
+            reply = reply.then  # only a chat request can carry stream_options
         if isinstance(reply, Failure):
             return web.Response(status=reply.status, text=reply.body, headers=reply.headers,
                                 content_type=reply.content_type)
@@ -142,20 +180,21 @@ class FakeProviderServer:
             return self._cut(request, record, web.Response(status=499))
         delivery: Delivery
         if isinstance(reply, Raw):
-            delivery, chunks, content_type = reply, list(reply.chunks), reply.content_type
+            delivery, chunks, media_type = reply, list(reply.chunks), reply.content_type
         else:
             answer = reply if isinstance(reply, Answer) else Answer(reply)
             text = answer.text(record.json) if callable(answer.text) else answer.text
-            delivery, content_type = answer, CONTENT_TYPES[provider]
+            delivery, media_type = answer, content_type(provider, answer)
             chunks = answer.chunks(frame(provider, text, answer))
         response = web.StreamResponse(status=reply.status if isinstance(reply, Raw) else 200)
-        response.headers["Content-Type"] = content_type
+        response.headers["Content-Type"] = media_type
         await response.prepare(request)
         holds: dict[int, asyncio.Event | None] = dict(delivery.gates)
         if delivery.hold_after is not None:
             holds[delivery.hold_after] = delivery.release
         for index in range(len(chunks) + 1):
-            stop = index in holds and not await self._hold(record, holds[index])
+            stop = index in holds and not await self._hold(record, holds[index],
+                                                           response, delivery)
             if stop or index == delivery.cut_after:
                 return self._cut(request, record, response)
             if index < len(chunks):
@@ -165,16 +204,28 @@ class FakeProviderServer:
         await response.write_eof()
         return response
 
-    async def _hold(self, record: RecordedRequest, release: asyncio.Event | None) -> bool:
-        """Wait for ``release`` (or the server closing); True when released."""
+    async def _hold(self, record: RecordedRequest, release: asyncio.Event | None,
+                    response: web.StreamResponse | None = None,
+                    delivery: Delivery | None = None) -> bool:
+        """Wait for ``release`` (or the server closing), writing keep-alives if asked to.
+
+        True when released.
+        """
         if release is not None and release.is_set():
             return True
         record.holding.set()
         waiters = [asyncio.ensure_future(self._closing.wait())]
         if release is not None:
             waiters.append(asyncio.ensure_future(release.wait()))
+        keepalive = delivery.keepalive if delivery is not None and response is not None else b""
         try:
-            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+            while True:
+                done, _ = await asyncio.wait(
+                    waiters, return_when=asyncio.FIRST_COMPLETED,
+                    timeout=delivery.keepalive_every if keepalive and delivery else None)
+                if done or response is None:
+                    break
+                await response.write(keepalive)
         finally:
             for waiter in waiters:
                 waiter.cancel()

@@ -44,7 +44,7 @@ from bot.services.recovery import Recovery
 from bot.streaming import StreamConfig, Streamer
 from bot.texts import COMMANDS
 from providers.errors import ModelNotSupported
-from providers.registry import ChoiceError, ProviderRegistry
+from providers.registry import ProviderRegistry
 from providers.transport import Timeouts, create_session
 
 log = logging.getLogger(__name__)
@@ -155,17 +155,13 @@ async def identify(bot: Bot, api_url: str) -> User:
 
 
 def check_default(settings: Settings, registry: ProviderRegistry) -> None:
-    """``DEFAULT_PROVIDER``/``DEFAULT_MODEL`` must name something configured."""
+    """``DEFAULT_MODEL`` must be a model of the default provider."""
     if not len(registry):
         raise ConfigError("PROVIDERS: no provider is configured")
-    if settings.default_provider:
+    default = settings.default_provider
+    if default is not None and default in registry:  # settings made sure it is enabled
         try:
-            provider = registry.get(settings.default_provider)
-        except ChoiceError:
-            raise ConfigError(f"DEFAULT_PROVIDER: {settings.default_provider} is not among "
-                              f"the enabled providers ({', '.join(registry.names)})") from None
-        try:
-            provider.get_model(settings.default_model)
+            registry.get(default).get_model(settings.default_model)
         except ModelNotSupported as exc:
             raise ConfigError(f"DEFAULT_MODEL: {exc.message}") from None
 

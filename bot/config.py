@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from dotenv import dotenv_values
+from pydantic import (
+    Field,
+    PrivateAttr,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from providers.settings import PROVIDER_NAMES, EndpointSettings, ProviderSettings, split_list
+from providers.settings import (
+    BUILTIN_PROTOCOLS,
+    NAME_PATTERN,
+    OPENAI,
+    EndpointSettings,
+    ProviderSettings,
+    SettingsError,
+    is_builtin,
+    read_endpoint,
+    split_list,
+)
 
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
@@ -25,6 +46,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8",
                                       extra="ignore", frozen=True)
+    _endpoints: dict[str, EndpointSettings] = PrivateAttr(default_factory=dict)
 
     bot_token: SecretStr = Field(min_length=1)
     telegram_api_url: str = "https://api.telegram.org"
@@ -88,14 +110,13 @@ class Settings(BaseSettings):
     @field_validator("providers", mode="before")
     @classmethod
     def _split_providers(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            names = tuple(split_list(value))
-            unknown = [n for n in names if n not in PROVIDER_NAMES]
-            if unknown:
-                raise ValueError(f"unknown provider {unknown[0]!r}; known: "
-                                 f"{', '.join(PROVIDER_NAMES)}")
-            return names
-        return value
+        names = tuple(split_list(value)) if isinstance(value, str) else value
+        for name in names:
+            if not NAME_PATTERN.fullmatch(name):
+                raise ValueError(f"{name!r} is not a provider name (a built-in protocol — "
+                                 f"{', '.join(BUILTIN_PROTOCOLS)} — or an OpenAI-compatible "
+                                 "endpoint named with letters, digits and '_')")
+        return names
 
     @field_validator("openai_models", mode="before")
     @classmethod
@@ -129,9 +150,7 @@ class Settings(BaseSettings):
     @field_validator("default_provider")
     @classmethod
     def _known_provider(cls, value: str | None) -> str | None:
-        if value and value.strip().lower() not in PROVIDER_NAMES:
-            raise ValueError(f"unknown provider; known: {', '.join(PROVIDER_NAMES)}")
-        return value.strip().lower() if value else None
+        return value.strip().lower() or None if value else None
 
     @field_validator("webhook_url")
     @classmethod
@@ -194,19 +213,68 @@ class Settings(BaseSettings):
             "vitalentum": self.vitalentum_base_url, "codelinkava": self.codelinkava_base_url,
             "ai365vip": self.ai365vip_base_url, "flowgpt": self.flowgpt_base_url,
         }
+        endpoints = dict(self._endpoints)
         key = self.openai_api_key.get_secret_value() if self.openai_api_key else None
-        openai = EndpointSettings(self.openai_base_url, key, self.openai_models)
-        configured = self.openai_base_url or key or self.openai_models
+        if self.openai_base_url or key or self.openai_models:
+            endpoints[OPENAI] = EndpointSettings(self.openai_base_url, key, self.openai_models)
         return ProviderSettings(
             enabled=self.providers or None,
             base_urls={name: url for name, url in urls.items() if url},
-            endpoints={"openai": openai} if configured else {},
+            endpoints=endpoints,
             proxy_url=self.proxy_url or None,
         )
 
+    @property
+    def secrets(self) -> list[str]:
+        """Every secret value configured (the token, keys): they must never be shown."""
+        values = [self.bot_token, self.openai_api_key, self.webhook_secret, self.redis_url]
+        found = [v.get_secret_value() for v in values if v is not None]
+        found += [e.api_key for e in self._endpoints.values() if e.api_key]
+        return [value for value in found if value]
+
 
 def load_settings(**overrides: Any) -> Settings:
-    """Read settings; a bad or missing one raises :class:`ConfigError` naming the variable."""
+    """Read settings; a bad or missing one raises :class:`ConfigError` naming the variable.
+
+    Besides the fixed names, every OpenAI-compatible endpoint named in
+    ``PROVIDERS`` is read from ``<NAME>_BASE_URL``, ``<NAME>_API_KEY`` and
+    ``<NAME>_MODELS`` (overrides, then the environment, then ``.env``).
+    """
+    settings = _validated(overrides)
+    variables = _variables(overrides)
+    endpoints: dict[str, EndpointSettings] = {}
+    for name in settings.providers:
+        if is_builtin(name) or name == OPENAI:
+            continue
+        try:
+            endpoint = read_endpoint(variables, name)
+        except SettingsError as exc:
+            raise ConfigError(str(exc)) from None
+        if endpoint is None:
+            raise ConfigError(f"{name.upper()}_BASE_URL: required for the OpenAI-compatible "
+                              f"endpoint {name!r} named in PROVIDERS")
+        endpoints[name] = endpoint
+    settings._endpoints = endpoints
+    providers = settings.provider_settings()
+    names = providers.enabled or providers.default_order()
+    if settings.default_provider and settings.default_provider not in names:
+        raise ConfigError(f"DEFAULT_PROVIDER: {settings.default_provider} is not among the "
+                          f"enabled providers ({', '.join(names)})")
+    return settings
+
+
+def _variables(overrides: Mapping[str, Any]) -> dict[str, str]:
+    """Every variable as the environment spells it: ``.env``, the environment, overrides."""
+    env_file = overrides.get("_env_file", ".env")
+    found: dict[str, str] = {}
+    if env_file and Path(env_file).is_file():
+        found.update({k.upper(): v for k, v in dotenv_values(env_file).items() if v is not None})
+    found.update({k.upper(): v for k, v in os.environ.items()})
+    found.update({k.upper(): str(v) for k, v in overrides.items() if not k.startswith("_")})
+    return found
+
+
+def _validated(overrides: Mapping[str, Any]) -> Settings:
     try:
         return Settings(**overrides)
     except ValidationError as exc:

@@ -27,7 +27,7 @@ from bot.services.reading import read_answer
 from bot.services.records import AnswerRecords, Prepared
 from bot.streaming import Decor, Delivery, StopButton, Streamer
 from bot.streaming.base import AnswerWriter, ChatTarget
-from bot.streaming.clock import Clock, LoopClock
+from bot.streaming.clock import Clock, LoopClock, wait_event
 from bot.texts import t
 from providers.errors import ProviderError
 from providers.fallback import FallbackStream
@@ -36,7 +36,10 @@ from providers.usage import estimate_prompt_tokens, estimate_tokens
 log = logging.getLogger(__name__)
 
 STOP_CALLBACK = "stop"
-CHECKPOINT_SECONDS = 5.0  # how stale the text a crash leaves on screen may be in the database
+# How stale the text a crash leaves on screen may be in the database; the first
+# checkpoint comes sooner, so even a short answer's message can be found after a crash.
+CHECKPOINT_SECONDS = 5.0
+FIRST_CHECKPOINT_SECONDS = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,20 +180,24 @@ class AnswerService:
         outcome.provider, outcome.model = prepared.choice.provider, prepared.choice.model
         stream = FallbackStream(self._control.attempts(prepared.choice), prepared.context,
                                 max_tokens=self.limits.max_output_tokens)
-        checkpoints = self._spawn(self._checkpoints(prepared.answer_id, writer),
+        done = asyncio.Event()
+        checkpoints = self._spawn(self._checkpoints(prepared.answer_id, writer, done),
                                   name="answer-checkpoints")
         try:
             await read_answer(stream, writer, running, outcome,
                               max_chars=self.limits.max_chars, clock=self._clock)
         finally:
-            checkpoints.cancel()
+            # Not cancelled: a checkpoint committed after the final store would undo it.
+            done.set()
+            await asyncio.wait([checkpoints])
         return list(stream.failures)
 
-    async def _checkpoints(self, answer_id: int, writer: AnswerWriter) -> None:
+    async def _checkpoints(self, answer_id: int, writer: AnswerWriter,
+                           done: asyncio.Event) -> None:
         """Now and then, note what the answer's live message shows (for crash recovery)."""
         noted = None
-        while True:
-            await self._clock.sleep(CHECKPOINT_SECONDS)
+        while not await wait_event(self._clock, done,
+                                   CHECKPOINT_SECONDS if noted else FIRST_CHECKPOINT_SECONDS):
             live = writer.live()
             if live is not None and live != noted \
                     and await self._guarded(self._records.checkpoint(answer_id, live),

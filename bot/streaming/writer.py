@@ -112,10 +112,12 @@ class StreamWriter:
 
         Returns at once; the result resolves when Telegram has it (pacing and
         429 windows still apply). Calling it again returns the same result;
-        after ``close`` it is an error.
+        after ``close`` (a shutdown) nothing more is sent.
         """
         if self._closed:
-            raise RuntimeError("finish() called on a closed writer")
+            closed = asyncio.get_running_loop().create_future()
+            closed.set_result(Delivery(self._plan.message_ids(), delivered=False))
+            return closed
         if not self._plan.finishing:
             self._plan.finish(footer, reasoning)
             self._changed.set()

@@ -5,12 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from tests.bot.conftest import ADMIN, GROUP, USER, Harness, HarnessFactory
-from tests.fakes.providers import Answer, Failure, last_user_text
-
-
-def by_event(body: bytes) -> list[bytes]:
-    """One write per SSE event, so that a hold falls between pieces of text."""
-    return [event + b"\n\n" for event in body.split(b"\n\n") if event]
+from tests.fakes.providers import Answer, Failure, by_event, last_user_text
 
 
 async def test_help_names_the_model_and_the_commands(harness: Harness) -> None:

@@ -65,13 +65,14 @@ def test_lists_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize(("variable", "value", "expected"), [
     ("BOT_TOKEN", None, "BOT_TOKEN: is required"),
     ("ADMIN_IDS", "12,abc", "ADMIN_IDS: expected comma-separated integer ids"),
-    ("PROVIDERS", "openai,bard", "PROVIDERS: unknown provider 'bard'"),
+    ("PROVIDERS", "openai,bard", "BARD_BASE_URL: required for the OpenAI-compatible"),
+    ("PROVIDERS", "openai,open-ai!", "PROVIDERS: 'open-ai!' is not a provider name"),
     ("STREAM_MODE", "fast", "STREAM_MODE:"),
     ("EDIT_INTERVAL_GROUP", "0", "EDIT_INTERVAL_GROUP:"),
     ("HISTORY_MAX_MESSAGES", "many", "HISTORY_MAX_MESSAGES:"),
     ("DATABASE_URL", "sqlite:///x.db", "DATABASE_URL: use sqlite+aiosqlite"),
     ("TELEGRAM_API_URL", "ftp://x", "TELEGRAM_API_URL: must start with http"),
-    ("DEFAULT_PROVIDER", "bard", "DEFAULT_PROVIDER: unknown provider"),
+    ("DEFAULT_PROVIDER", "bard", "DEFAULT_PROVIDER: bard is not among the enabled providers"),
 ])
 def test_bad_setting_names_the_variable(monkeypatch: pytest.MonkeyPatch, variable: str,
                                         value: str | None, expected: str) -> None:
@@ -104,9 +105,25 @@ async def startup_error(tmp_path: Path, **overrides: object) -> str:
     return str(caught.value)
 
 
-async def test_default_provider_must_be_enabled(tmp_path: Path) -> None:
-    message = await startup_error(tmp_path, providers=("flowgpt",), default_provider="openai")
-    assert message == ("DEFAULT_PROVIDER: openai is not among the enabled providers (flowgpt)")
+def test_default_provider_must_be_enabled() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(_env_file=None, bot_token="1:x", providers=("flowgpt",),
+                      default_provider="openai")
+    assert str(caught.value) == (
+        "DEFAULT_PROVIDER: openai is not among the enabled providers (flowgpt)")
+
+
+def test_every_openai_compatible_endpoint_is_read_by_its_name() -> None:
+    settings = load_settings(
+        _env_file=None, bot_token="1:x", providers="openai,ollama,flowgpt",
+        openai_api_key="sk-1", ollama_base_url="http://127.0.0.1:11434/v1/",
+        ollama_models="llama3, qwen3:8b", default_provider="ollama")
+    providers = settings.provider_settings()
+    assert providers.enabled == ("openai", "ollama", "flowgpt")
+    ollama = providers.endpoint("ollama")
+    assert (ollama.base_url, ollama.api_key, ollama.models) == (
+        "http://127.0.0.1:11434/v1", None, ("llama3", "qwen3:8b"))
+    assert providers.endpoint("openai").api_key == "sk-1"
 
 
 async def test_default_model_must_exist(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.db import Message, create_engine, create_session_factory
-from tests.fakes.providers import PROVIDERS, Answer, FakeProviderServer, last_user_text
+from tests.fakes.providers import PROVIDERS, Answer, FakeProviderServer, by_event, last_user_text
 from tests.fakes.telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,10 +22,6 @@ ADMIN = 502
 GROUP = -100501
 pytestmark = pytest.mark.timeout(120)
 
-
-def by_event(body: bytes) -> list[bytes]:
-    """One write per SSE event, so that a hold falls between pieces of text."""
-    return [event + b"\n\n" for event in body.split(b"\n\n") if event]
 
 
 class BotProcess:

@@ -57,6 +57,7 @@ chunks and their quirks), ``protocols`` (paths and framing), ``forms``
 from tests.fakes.providers.chunkers import (
     Chunker,
     awkward,
+    by_event,
     bytewise,
     every,
     linewise,
@@ -104,6 +105,7 @@ __all__ = [
     "Reply",
     "TranscriptionReply",
     "awkward",
+    "by_event",
     "bytewise",
     "every",
     "frame",

@@ -27,6 +27,11 @@ def linewise(body: bytes) -> list[bytes]:
     return body.splitlines(keepends=True)
 
 
+def by_event(body: bytes) -> list[bytes]:
+    """One write per SSE event, so that a hold falls between pieces of text."""
+    return [event + b"\n\n" for event in body.split(b"\n\n") if event]
+
+
 def split_at(*offsets: int) -> Chunker:
     """Writes cut at these byte offsets."""
     def split(body: bytes) -> list[bytes]:

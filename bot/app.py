@@ -118,6 +118,7 @@ async def application(settings: Settings) -> AsyncIterator[Application]:
             max_chars=settings.answer_max_chars, daily_tokens=settings.daily_token_limit,
             max_output_tokens=settings.max_output_tokens,
             show_reasoning=settings.show_reasoning == "collapsed"))
+        stack.push_async_callback(answers.aclose)  # before the streamer and the database close
         deps = Deps(
             me=me, answers=answers,
             chat_settings=ChatSettingsService(db, control,

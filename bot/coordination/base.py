@@ -81,11 +81,13 @@ class Turns(Protocol):
 class PaceStore(Protocol):
     """When the next Telegram call to a chat may go out, and the chat's 429 windows."""
 
-    async def claim(self, chat_id: int, interval: float, *, burst: bool = False) -> float:
+    async def claim(self, chat_id: int, interval: float, *, burst: str | None = None) -> float:
         """Take the chat's next call slot: 0.0 when taken now, else seconds to wait.
 
-        Taking it books the following slot ``interval`` later. ``burst`` ignores
-        the spacing (not a 429 window): the last word of an answer goes out at once.
+        Taking it books the following slot ``interval`` later. ``burst`` (the
+        answer's own token) ignores the spacing, never a 429 window, so an
+        answer's last messages go out at once together; once one answer has
+        burst, another may burst only an interval later.
         """
 
     async def block(self, chat_id: int, seconds: float) -> None:

@@ -15,6 +15,8 @@ _PRUNE_ABOVE = 1024  # chats remembered before settled ones are forgotten
 class _ChatSlots:
     next_allowed: float = -math.inf
     blocked_until: float = -math.inf
+    burst_until: float = -math.inf  # an answer skipped the spacing: no other one before this
+    burst_by: str = ""  # that answer's token
 
 
 class MemoryPaceStore:
@@ -24,16 +26,21 @@ class MemoryPaceStore:
         self._clock = clock
         self._chats: dict[int, _ChatSlots] = {}
 
-    async def claim(self, chat_id: int, interval: float, *, burst: bool = False) -> float:
+    async def claim(self, chat_id: int, interval: float, *, burst: str | None = None) -> float:
         """Take the chat's next slot now, or say how long until it is free."""
         now = self._clock.now()
         slots = self._chats.get(chat_id)
         if slots is None:
             self._prune(now)
             slots = self._chats[chat_id] = _ChatSlots()
-        ready = slots.blocked_until if burst else max(slots.next_allowed, slots.blocked_until)
+        spaced = max(slots.next_allowed, slots.blocked_until)
+        bursting = burst is not None and (slots.burst_until <= now + _EPSILON
+                                          or slots.burst_by == burst)
+        ready = slots.blocked_until if bursting else spaced
         if ready > now + _EPSILON:
             return ready - now
+        if spaced > now + _EPSILON:  # the spacing was skipped: that was a burst
+            slots.burst_until, slots.burst_by = now + interval, burst or ""
         slots.next_allowed = now + interval
         return 0.0
 
@@ -59,7 +66,7 @@ class MemoryPaceStore:
         if len(self._chats) < _PRUNE_ABOVE:
             return
         settled = [chat for chat, s in self._chats.items()
-                   if s.next_allowed <= now and s.blocked_until <= now]
+                   if max(s.next_allowed, s.blocked_until, s.burst_until) <= now]
         for chat in settled:
             del self._chats[chat]
 

@@ -40,6 +40,7 @@ STOP_CALLBACK = "stop"
 # checkpoint comes sooner, so even a short answer's message can be found after a crash.
 CHECKPOINT_SECONDS = 5.0
 FIRST_CHECKPOINT_SECONDS = 0.5
+_STOPPING_SECONDS = 2.0  # for stopped answers to store what they showed, at least
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,13 +120,18 @@ class AnswerService:
         bot is restarting, and its question is handed back the same way.
         """
         self._closing = True
-        if self._tasks:
+        if self._tasks and grace > 0:
             await asyncio.wait(set(self._tasks), timeout=grace)
-        if self._turns.stop_local(StopReason.SHUTDOWN):
-            await asyncio.wait(set(self._tasks), timeout=grace)
+        if self._turns.stop_local(StopReason.SHUTDOWN) and self._tasks:
+            # Stopped answers store what was shown and say so; that takes a moment.
+            await asyncio.wait(set(self._tasks), timeout=max(grace, _STOPPING_SECONDS))
         for task in set(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def aclose(self) -> None:
+        """Stop at once: whatever still runs is stopped (and handed back), then cancelled."""
+        await self.shutdown(grace=0)
 
     # -- one answer ---------------------------------------------------------------------
 

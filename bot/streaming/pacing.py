@@ -54,11 +54,12 @@ class ChatPace:
         while (left := await self._store.blocked_for(self.chat_id)) > 0:
             await self._clock.sleep(left)
 
-    async def wait_turn(self, *, burst: bool = False) -> None:
+    async def wait_turn(self, *, burst: str | None = None) -> None:
         """Sleep until a call may go to this chat, then claim that turn.
 
-        ``burst`` skips the spacing (never a 429 window): an answer's last word
-        goes out at once, and the turn after it is booked one interval later.
+        ``burst`` (the answer's token) skips the spacing, never a 429 window: an
+        answer's last messages go out at once, and the turn after them is booked
+        one interval later (see :meth:`~bot.coordination.base.PaceStore.claim`).
         """
         while (wait := await self._store.claim(self.chat_id, self.interval(), burst=burst)) > 0:
             await self._clock.sleep(wait)

@@ -60,9 +60,11 @@ class StreamWriter:
                                           callback_data=decor.stop_button.callback_data)
             self._keyboard = InlineKeyboardMarkup(inline_keyboard=[[button]])
         self.draft_id: int | None = secrets.randbelow(2**31 - 2) + 1 if draft else None
+        self._token = secrets.token_hex(8)  # this answer, for its one burst
         self._plan = AnswerPlan(self._context.config.part_limit, draft=draft,
                                 keyboard=self._keyboard is not None)
         self._changed = asyncio.Event()
+        self._finishing = asyncio.Event()
         self._first_shown = asyncio.Event()
         self._first_piece_at: float | None = None
         self._thinking_since: float | None = None
@@ -120,6 +122,7 @@ class StreamWriter:
             return closed
         if not self._plan.finishing:
             self._plan.finish(footer, reasoning)
+            self._finishing.set()
             self._changed.set()
         return asyncio.shield(self._task)
 
@@ -169,7 +172,8 @@ class StreamWriter:
                 if job.rendered.text and not job.final and not self._first_shown.is_set() \
                         and self._thinking_since is None:
                     await self._await_first_word()
-                await self.channel.pace.wait_turn(burst=job.final)
+                if not await self._take_turn(final=job.final):
+                    continue  # the answer finished meanwhile: its last word goes at once
                 await self._context.limiter.acquire()
                 job = self._plan.next_job(self._status())  # the text grew meanwhile: the latest
                 if job is None or self._abandoned:
@@ -179,6 +183,23 @@ class StreamWriter:
             self._typing.cancel()
             await asyncio.gather(self._typing, return_exceptions=True)
         return Delivery(message_ids=self._plan.message_ids(), delivered=not self._abandoned)
+
+    async def _take_turn(self, *, final: bool) -> bool:
+        """Wait for the chat's next turn; False when ``finish`` came first (take a burst then)."""
+        pace = self.channel.pace
+        if final or self._finishing.is_set():
+            await pace.wait_turn(burst=self._token)
+            return True
+        turn = asyncio.ensure_future(pace.wait_turn())
+        finishing = asyncio.ensure_future(self._finishing.wait())
+        try:
+            await asyncio.wait((turn, finishing), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            finishing.cancel()
+            if not turn.done():
+                turn.cancel()
+            await asyncio.gather(turn, finishing, return_exceptions=True)
+        return not turn.cancelled()
 
     def _status(self) -> str | None:
         if self._thinking_since is None or self._decor.thinking is None:

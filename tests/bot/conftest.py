@@ -41,18 +41,32 @@ class Harness:
     providers: FakeProviderServer
     app: Application
 
-    async def send(self, update: dict[str, Any]) -> None:
+    async def send(self, update: dict[str, Any], *, wait: bool = True) -> None:
         """Deliver an update (as built by the fake) and wait until the bot has handled it.
 
-        Handlers return as soon as a question is stored; this also waits for the
-        answers the update started, to the last message delivered.
+        Handlers return as soon as a question is stored; with ``wait`` this also
+        waits for the answers the update started, to the last message delivered.
         """
         parsed = Update.model_validate(update, context={"bot": self.app.bot})
         before = self.app.deps.answers.tasks
         await self.app.dispatcher.feed_update(self.app.bot, parsed)
         started = self.app.deps.answers.tasks - before
-        if started:
+        if started and wait:
             await asyncio.wait(started)
+
+    async def until_shown(self, chat_id: int, text: str, timeout: float = 10) -> None:
+        """Wait until one of the bot's messages in the chat shows exactly ``text``."""
+        async with asyncio.timeout(timeout):
+            while text not in self.texts(chat_id):
+                await asyncio.sleep(0.01)
+
+    async def until_stored(self, chat_id: int, check: Callable[[list[Message]], bool],
+                           what: str, timeout: float = 10) -> list[Message]:
+        """Wait until the chat's stored messages pass ``check`` (fails after ``timeout``)."""
+        async with asyncio.timeout(timeout):
+            while not check(stored := await self.stored(chat_id)):
+                await asyncio.sleep(0.01)
+        return stored
 
     def texts(self, chat_id: int) -> list[str]:
         """What the bot has shown in a chat, message by message."""

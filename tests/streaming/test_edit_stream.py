@@ -27,7 +27,7 @@ async def test_streams_by_editing_one_message_at_most_once_per_interval(
     assert calls[0].method == "sendMessage"
     assert {c.method for c in calls[1:]} == {"editMessageText"}
     assert len(calls) > 5  # it really streamed
-    assert min(spacing(calls)) >= 1.0 - 1e-6
+    assert min(spacing(calls[:-1])) >= 1.0 - 1e-6  # the last word goes at once
     assert telegram.visible_texts(PRIVATE) == [PROSE]
     assert delivery.delivered
     assert delivery.message_ids == [1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -10,7 +11,16 @@ from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.exc import StatementError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db import Chat, ChatRepository, Message, MessageRepository, MessageRole, create_engine
+from bot.db import (
+    Chat,
+    ChatRepository,
+    Message,
+    MessageRepository,
+    MessageRole,
+    Sessions,
+    create_engine,
+    upgrade,
+)
 from tests.db.conftest import POSTGRES_URL, Database
 
 
@@ -178,3 +188,28 @@ async def test_autocommit_connections_leave_transactions_intact(tmp_path: Path) 
             assert await conn.scalar(text("SELECT count(*) FROM t")) == 0
     finally:
         await engine.dispose()
+
+
+async def test_sqlite_reads_do_not_wait_for_a_writer(tmp_path: Path) -> None:
+    """A read-only session reads while another session holds the write lock (WAL)."""
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    db = Sessions(engine)
+    try:
+        await upgrade(engine)
+        async with db.write() as writer, writer.begin():
+            await ChatRepository(writer).get_or_create(1)  # holds the write lock from here on
+            async with db.read() as reader:
+                # With BEGIN IMMEDIATE this would queue behind the writer (busy_timeout).
+                assert await asyncio.wait_for(ChatRepository(reader).get(1), 2) is None
+            # ...while a second writer does queue: the lock really is held.
+            second = asyncio.ensure_future(_write_chat(db, 2))
+            await asyncio.sleep(0.2)
+            assert not second.done()
+        await asyncio.wait_for(second, 10)
+    finally:
+        await engine.dispose()
+
+
+async def _write_chat(db: Sessions, chat_id: int) -> None:
+    async with db.write() as session, session.begin():
+        await ChatRepository(session).get_or_create(chat_id)

@@ -135,3 +135,16 @@ def test_a_cut_right_after_an_opening_fence_moves_the_whole_block() -> None:
 def test_short_text_is_one_part() -> None:
     assert split_parts("Hello", 64) == [Part(0, 5)]
     assert split_parts("", 64) == [Part(0, 0)]
+
+
+_PATHOLOGICAL = st.text(alphabet=st.sampled_from(["`", "~", "\n", " ", "x", "👍", "\U0001F3FD", "\u0301"]),
+                        min_size=1, max_size=30_000)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_PATHOLOGICAL)
+def test_odd_text_never_needs_many_messages(text: str) -> None:
+    """Backticks, fences and no breaks at all: never more than ~one message per 3,000 units."""
+    parts = split_parts(text, 4000)
+    assert len(parts) <= utf16_len(text) // 3000 + 2
+    assert "".join(text[p.start:p.end] for p in parts) == text

@@ -41,6 +41,7 @@ from bot.services.chat_settings import ChatSettingsService
 from bot.services.providers import ProviderControl
 from bot.services.records import AnswerRecords, HistoryBudget
 from bot.services.recovery import Recovery
+from bot.services.usage import UsageService
 from bot.streaming import StreamConfig, Streamer
 from bot.texts import COMMANDS
 from providers.errors import ModelNotSupported
@@ -124,7 +125,7 @@ async def application(settings: Settings) -> AsyncIterator[Application]:
             chat_settings=ChatSettingsService(db, control,
                                               prompt_limit=settings.system_prompt_max_chars),
             control=control, turns=coordination.turns, access=access,
-            admins=AdminChecker(access), streamer=streamer,
+            admins=AdminChecker(access), streamer=streamer, usage=UsageService(db),
         )
         recovery = Recovery(db, coordination.workers, answers, streamer.close_interrupted)
         await recovery.sweep()

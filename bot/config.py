@@ -270,7 +270,8 @@ def _variables(overrides: Mapping[str, Any]) -> dict[str, str]:
     if env_file and Path(env_file).is_file():
         found.update({k.upper(): v for k, v in dotenv_values(env_file).items() if v is not None})
     found.update({k.upper(): v for k, v in os.environ.items()})
-    found.update({k.upper(): str(v) for k, v in overrides.items() if not k.startswith("_")})
+    found.update({k.upper(): ",".join(map(str, v)) if isinstance(v, tuple | list) else str(v)
+                  for k, v in overrides.items() if not k.startswith("_")})
     return found
 
 

@@ -16,6 +16,7 @@ _TEXTS: dict[str, dict[str, str]] = {
               "/reset — start a new conversation\n"
               "/retry — answer the last question again\n"
               "/stop — stop the current answer\n"
+              "/usage — tokens used today and this month\n"
               "/providers — provider status (bot admins)",
         "ru": "Привет! Я передаю ваши сообщения языковой модели и показываю её ответы по мере "
               "написания.\nВ группах упомяните меня или ответьте на моё сообщение.\n\n"
@@ -25,6 +26,7 @@ _TEXTS: dict[str, dict[str, str]] = {
               "/reset — начать новый разговор\n"
               "/retry — ответить на последний вопрос ещё раз\n"
               "/stop — остановить текущий ответ\n"
+              "/usage — расход токенов за сегодня и за месяц\n"
               "/providers — состояние провайдеров (для админов бота)",
     },
     "model_current": {
@@ -161,6 +163,8 @@ _TEXTS: dict[str, dict[str, str]] = {
     "reason_empty": {"en": "the model answered with nothing", "ru": "модель ничего не ответила"},
     "reason_model": {"en": "the model is not available", "ru": "модель недоступна"},
     "reason_images": {"en": "the model cannot see images", "ru": "модель не видит изображения"},
+    "reason_stream_error": {"en": "the provider reported an error",
+                            "ru": "провайдер сообщил об ошибке"},
     "error_timeout": {
         "en": "The model ({provider}) went silent and I gave up waiting. Try again, or pick "
               "another model with /model.",
@@ -212,9 +216,31 @@ _TEXTS: dict[str, dict[str, str]] = {
         "ru": "Текущая модель ({provider}) не видит изображения. Выберите модель, которая "
               "видит, через /model, или спросите словами.",
     },
+    "error_stream_error": {
+        "en": "The provider {provider} reported an error while answering. Try again, or pick "
+              "another model with /model.",
+        "ru": "Провайдер {provider} сообщил об ошибке во время ответа. Попробуйте ещё раз или "
+              "выберите другую модель: /model.",
+    },
     "error_all_failed": {
         "en": "No provider could answer:\n{details}\nTry again later.",
         "ru": "Ни один провайдер не смог ответить:\n{details}\nПопробуйте позже.",
+    },
+    "usage_you": {"en": "Your tokens", "ru": "Ваши токены"},
+    "usage_chat": {"en": "This chat's tokens", "ru": "Токены этого чата"},
+    "usage_today": {"en": "today (UTC)", "ru": "сегодня (UTC)"},
+    "usage_month": {"en": "this month", "ru": "за месяц"},
+    "usage_none": {"en": "none", "ru": "нет"},
+    "usage_people": {"en": "Tokens per person", "ru": "Токены по людям"},
+    "usage_providers": {"en": "Tokens per provider", "ru": "Токены по провайдерам"},
+    "usage_more": {"en": "… and {count} more", "ru": "… и ещё {count}"},
+    "usage_estimated": {
+        "en": "≈ marks estimates, where the server reported no usage.",
+        "ru": "≈ — оценка там, где сервер не сообщил расход.",
+    },
+    "usage_all_private": {
+        "en": "Ask for /usage all in a private chat with me.",
+        "ru": "Запросите /usage all в личном чате со мной.",
     },
     "providers_header": {
         "en": "Providers (default: {default}):",
@@ -245,6 +271,7 @@ COMMANDS: dict[str, dict[str, str]] = {
     "reset": {"en": "Start a new conversation", "ru": "Начать новый разговор"},
     "retry": {"en": "Answer the last question again", "ru": "Ответить ещё раз"},
     "stop": {"en": "Stop the current answer", "ru": "Остановить ответ"},
+    "usage": {"en": "Tokens used today and this month", "ru": "Расход токенов"},
     "providers": {"en": "Provider status (bot admins)", "ru": "Провайдеры (админы бота)"},
 }
 

@@ -14,6 +14,7 @@ from bot.db.models import (
     MessageStatus,
     ProviderState,
 )
+from bot.db.usage import UsageLine, UsageRepository
 
 __all__ = [
     "Base",
@@ -29,6 +30,8 @@ __all__ = [
     "Sessions",
     "SettingsRepository",
     "TokenCount",
+    "UsageLine",
+    "UsageRepository",
     "create_engine",
     "create_session_factory",
     "downgrade",

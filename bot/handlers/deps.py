@@ -12,6 +12,7 @@ from bot.services.access import AccessPolicy
 from bot.services.answering import AnswerService
 from bot.services.chat_settings import ChatSettingsService
 from bot.services.providers import ProviderControl
+from bot.services.usage import UsageService
 from bot.streaming import Streamer
 
 
@@ -27,3 +28,4 @@ class Deps:
     access: AccessPolicy
     admins: AdminChecker
     streamer: Streamer
+    usage: UsageService

@@ -15,12 +15,13 @@ _ERROR_TEXTS = {
     "timeout": "error_timeout", "unavailable": "error_unavailable",
     "access_denied": "error_access_denied", "format": "error_format", "empty": "error_empty",
     "model": "error_model", "rejected": "error_rejected", "images": "error_images",
+    "stream_error": "error_stream_error",
 }
 _REASONS = {
     "timeout": "reason_timeout", "unavailable": "reason_unavailable",
     "rate_limited": "reason_rate_limited", "access_denied": "reason_access_denied",
     "rejected": "reason_rejected", "format": "reason_format", "empty": "reason_empty",
-    "model": "reason_model", "images": "reason_images",
+    "model": "reason_model", "images": "reason_images", "stream_error": "reason_stream_error",
 }
 
 

@@ -58,7 +58,7 @@ class Harness:
         """Wait until one of the bot's messages in the chat shows exactly ``text``."""
         async with asyncio.timeout(timeout):
             while text not in self.texts(chat_id):
-                await asyncio.sleep(0.01)
+                await self.telegram.next_call()
 
     async def until_stored(self, chat_id: int, check: Callable[[list[Message]], bool],
                            what: str, timeout: float = 10) -> list[Message]:
@@ -96,10 +96,14 @@ HarnessFactory = Callable[..., Awaitable[Harness]]
 
 @pytest.fixture
 async def make_harness(tmp_path: Path) -> AsyncIterator[HarnessFactory]:
-    """Start the bot with setting overrides; everything is closed after the test."""
+    """Start the bot with setting overrides; everything is closed after the test.
+
+    ``endpoints`` names more OpenAI-compatible endpoints served by the fake
+    provider server (list them in ``providers`` to enable them).
+    """
     stack: list[Any] = []
 
-    async def start(**overrides: Any) -> Harness:
+    async def start(*, endpoints: tuple[str, ...] = (), **overrides: Any) -> Harness:
         telegram = await FakeTelegram(rules=HANDLER_FLOOD_RULES).__aenter__()
         stack.append(telegram)
         providers = await FakeProviderServer().__aenter__()
@@ -116,7 +120,7 @@ async def make_harness(tmp_path: Path) -> AsyncIterator[HarnessFactory]:
             "edit_interval_private": 0.05,
             "edit_interval_group": 0.05,
             "rate_limit_per_minute": 0,
-            **{f"{p}_base_url": providers.url_for(p) for p in PROVIDERS},
+            **{f"{p}_base_url": providers.url_for(p) for p in (*PROVIDERS, *endpoints)},
         }
         settings.update(overrides)
         context = application(load_settings(**settings))

@@ -34,7 +34,7 @@ async def test_a_long_window_on_the_last_edit_does_not_lock_the_chat(harness: Ha
                                "the first answer stored")
     async with asyncio.timeout(10):
         while harness.telegram.count_429 == 0:
-            await asyncio.sleep(0.01)
+            await harness.telegram.next_call()
     assert "The first answer, complete." not in harness.texts(USER)  # Telegram said wait 15 min
 
     # A question asked meanwhile goes to its provider at once...

@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 from tests.bot.conftest import ADMIN, GROUP, USER, Harness, HarnessFactory
-from tests.fakes.providers import Answer, by_event, last_user_text
+from tests.fakes.providers import Answer, last_user_text
 
 
 def contents(body: dict[str, Any]) -> list[str]:

@@ -21,7 +21,7 @@ async def test_the_last_word_goes_out_without_waiting_for_the_interval(
         await clock.sleep(0.5)
         finished_at = clock.now()
         await writer.finish()
-    first, last = message_calls(telegram, PRIVATE)
+    _, last = message_calls(telegram, PRIVATE)
     assert last.params["text"] == "The first words and the last ones."
     assert last.at - finished_at < 0.1  # not first.at + 5 s
     assert telegram.visible_texts(PRIVATE) == ["The first words and the last ones."]
@@ -47,7 +47,8 @@ async def test_a_split_answers_remaining_messages_go_out_together(
         await writer.finish()
     finals = [c for c in message_calls(telegram, PRIVATE) if c.at >= finished_at]
     assert len(telegram.visible_texts(PRIVATE)) == 3
-    assert finals and all(c.at - finished_at < 0.5 for c in finals)
+    assert finals
+    assert all(c.at - finished_at < 0.5 for c in finals)
     assert telegram.count_429 == 0
 
 

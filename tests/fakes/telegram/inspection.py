@@ -48,6 +48,11 @@ class Inspection(TelegramState):
         entry = self._drafts.get(chat_id)
         return None if entry is None else entry[1]
 
+    async def next_call(self) -> None:
+        """Wait until the fake receives one more call (of any method)."""
+        self._called.clear()
+        await self._called.wait()
+
     async def wait_calls(
         self, method: str, count: int = 1, *, chat_id: int | None = None, timeout: float = 10.0
     ) -> list[Call]:

@@ -64,7 +64,8 @@ class Harness:
                            what: str, timeout: float = 10) -> list[Message]:
         """Wait until the chat's stored messages pass ``check`` (fails after ``timeout``)."""
         async with asyncio.timeout(timeout):
-            while not check(stored := await self.stored(chat_id)):
+            # The database sends no events: look again every few milliseconds.
+            while not check(stored := await self.stored(chat_id)):  # noqa: ASYNC110
                 await asyncio.sleep(0.01)
         return stored
 

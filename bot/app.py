@@ -38,8 +38,9 @@ from bot.handlers.updates import UpdateTracker
 from bot.services.access import AccessPolicy
 from bot.services.answering import AnswerLimits, AnswerService
 from bot.services.chat_settings import ChatSettingsService
+from bot.services.context import ContextBudget
 from bot.services.providers import ProviderControl
-from bot.services.records import AnswerRecords, HistoryBudget
+from bot.services.records import AnswerRecords
 from bot.services.recovery import Recovery
 from bot.services.usage import UsageService
 from bot.streaming import StreamConfig, Streamer
@@ -112,9 +113,9 @@ async def application(settings: Settings) -> AsyncIterator[Application]:
         access = AccessPolicy(allowed_users=settings.allowed_user_ids,
                               allowed_chats=settings.allowed_chat_ids,
                               admins=settings.admin_ids, per_minute=settings.rate_limit_per_minute)
-        records = AnswerRecords(db, control, HistoryBudget(settings.history_max_messages,
-                                                           settings.history_max_chars),
-                                coordination.workers.worker_id)
+        records = AnswerRecords(db, control, ContextBudget(
+            settings.history_max_messages, settings.history_max_chars,
+            settings.history_max_images), coordination.workers.worker_id)
         answers = AnswerService(records, control, coordination.turns, streamer, AnswerLimits(
             max_chars=settings.answer_max_chars, daily_tokens=settings.daily_token_limit,
             max_output_tokens=settings.max_output_tokens,

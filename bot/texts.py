@@ -144,6 +144,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "⚠️ The provider's content filter stopped this answer.",
         "ru": "⚠️ Фильтр содержимого провайдера остановил этот ответ.",
     },
+    "blind_model": {
+        "en": "🖼 {provider} cannot see images: it got only the text. Choose a model that can "
+              "with /model.",
+        "ru": "🖼 {provider} не видит изображения: ей досталась только подпись. Выберите модель, "
+              "которая видит, через /model.",
+    },
     "thinking": {"en": "💭 Thinking… {seconds} s", "ru": "💭 Думаю… {seconds} с"},
     "apology": {
         "en": "Sorry, something went wrong on my side. Please try again.",

@@ -209,3 +209,29 @@ class BotSetting(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class AttachmentKind(StrEnum):
+    """What a user attached to a question."""
+
+    PHOTO = "photo"  # also an image sent as a file
+    DOCUMENT = "document"  # text, PDF or DOCX: its text was extracted
+    VOICE = "voice"  # voice notes, audio and round videos: transcribed
+
+
+class Attachment(Base):
+    """A file that came with a question: a photo (sent again by file id) or extracted text."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (Index("ix_attachments_message", "message_pk", "position"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    message_pk: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    kind: Mapped[str] = mapped_column(String(16))
+    file_id: Mapped[str] = mapped_column(String(256))
+    file_unique_id: Mapped[str | None] = mapped_column(String(64))
+    name: Mapped[str | None] = mapped_column(String(255))
+    mime_type: Mapped[str | None] = mapped_column(String(128))
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    text: Mapped[str | None] = mapped_column(Text)  # a document's text, a transcript

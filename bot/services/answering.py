@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -19,6 +20,7 @@ from typing import Any, Protocol
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.coordination.base import ChatKey, RunningAnswer, StopReason, TurnBusy, Turns
+from bot.services.images import ContextImages
 from bot.services.notices import notice
 from bot.services.outcome import Ending, Outcome, Usage
 from bot.services.providers import NoProviderEnabled, ProviderControl
@@ -31,7 +33,7 @@ from bot.streaming.clock import Clock, LoopClock, wait_event
 from bot.texts import t
 from providers.errors import ProviderError
 from providers.fallback import FallbackStream
-from providers.usage import estimate_prompt_tokens, estimate_tokens
+from providers.usage import IMAGE_TOKENS, estimate_prompt_tokens, estimate_tokens
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +43,7 @@ STOP_CALLBACK = "stop"
 CHECKPOINT_SECONDS = 5.0
 FIRST_CHECKPOINT_SECONDS = 0.5
 _STOPPING_SECONDS = 2.0  # for stopped answers to store what they showed, at least
+_TOLD_CHATS = 10_000  # chats remembered as told their model cannot see images
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +73,10 @@ class AnswerService:
     """Takes questions, runs one answer unit per question, and hands work back on shutdown."""
 
     def __init__(self, records: AnswerRecords, control: ProviderControl, turns: Turns,
-                 streamer: Streamer, limits: AnswerLimits, *,
+                 streamer: Streamer, limits: AnswerLimits, *, images: ContextImages | None = None,
                  observer: AnswerObserver | None = None, clock: Clock | None = None) -> None:
         self._records = records
+        self._images = images or ContextImages(None)
         self._control = control
         self._turns = turns
         self._streamer = streamer
@@ -81,6 +85,7 @@ class AnswerService:
         self._clock = clock or LoopClock()
         self._tasks: set[asyncio.Task[None]] = set()
         self._closing = False
+        self._told: OrderedDict[ChatKey, None] = OrderedDict()  # told their model is blind
 
     @property
     def tasks(self) -> frozenset[asyncio.Task[None]]:
@@ -158,6 +163,7 @@ class AnswerService:
             if prepared is not None:
                 failures = await self._stream(prepared, writer, running, outcome)
                 outcome.ending = _ending(outcome, running, writer)
+                outcome.blind = prepared.photos and self._first_blind(job.key, outcome)
         except NoProviderEnabled:
             outcome.ending = Ending.NO_PROVIDER
             await self._guarded(self._records.decline(job.question_id), "declining a question")
@@ -184,8 +190,10 @@ class AnswerService:
     async def _stream(self, prepared: Prepared, writer: AnswerWriter, running: RunningAnswer,
                       outcome: Outcome) -> list[ProviderError]:
         outcome.provider, outcome.model = prepared.choice.provider, prepared.choice.model
-        stream = FallbackStream(self._control.attempts(prepared.choice), prepared.context,
-                                max_tokens=self.limits.max_output_tokens)
+        attempts = self._control.attempts(prepared.choice)
+        messages = await self._images.messages(
+            prepared.context, see=any(a.provider.supports_images for a in attempts))
+        stream = FallbackStream(attempts, messages, max_tokens=self.limits.max_output_tokens)
         done = asyncio.Event()
         checkpoints = self._spawn(self._checkpoints(prepared.answer_id, writer, done),
                                   name="answer-checkpoints")
@@ -219,6 +227,17 @@ class AnswerService:
         if answer_id is not None:
             await self._guarded(self._records.delivered(answer_id, delivery.message_ids),
                                 "noting a delivery")
+
+    def _first_blind(self, key: ChatKey, outcome: Outcome) -> bool:
+        """Photos went to a model that cannot see: true the first time in this chat."""
+        provider = outcome.provider
+        if provider is None or provider not in self._control.registry \
+                or self._control.registry.get(provider).supports_images or key in self._told:
+            return False
+        self._told[key] = None
+        while len(self._told) > _TOLD_CHATS:
+            self._told.popitem(last=False)
+        return True
 
     async def _over_budget(self, question: Question) -> str | None:
         limit = self.limits.daily_tokens
@@ -288,8 +307,10 @@ def _ending(outcome: Outcome, running: RunningAnswer, writer: AnswerWriter) -> E
 def _count_tokens(outcome: Outcome, prepared: Prepared | None) -> None:
     """Servers that report no usage get an estimate, marked as such."""
     if outcome.usage is None and prepared is not None:
-        outcome.usage = Usage(estimate_prompt_tokens(prepared.context),
-                              estimate_tokens(outcome.text + outcome.reasoning), estimated=True)
+        prompt = estimate_prompt_tokens(turn.message for turn in prepared.context)
+        prompt += IMAGE_TOKENS * sum(len(turn.photos) for turn in prepared.context)
+        outcome.usage = Usage(prompt, estimate_tokens(outcome.text + outcome.reasoning),
+                              estimated=True)
 
 
 async def _unstoppable(work: Awaitable[object]) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from providers.messages import ChatMessage
+from bot.db import AttachmentRecord
+from providers.messages import IMAGE_MARKER, ChatMessage, Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +19,24 @@ class HistoryItem:
     status: str
     author_name: str | None = None
     reply_to_id: int | None = None
+    photos: tuple[AttachmentRecord, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ContextTurn:
+    """A turn of the context: its text, and the photos still to be fetched for it."""
+
+    message: ChatMessage
+    photos: tuple[AttachmentRecord, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ContextBudget:
+    """How much history goes into one request."""
+
+    max_messages: int
+    max_chars: int
+    max_images: int = 4  # turns whose photos are sent again (HISTORY_MAX_IMAGES)
 
 
 def build_context(
@@ -25,10 +44,9 @@ def build_context(
     question_id: int,
     *,
     system_prompt: str | None,
-    max_messages: int,
-    max_chars: int,
+    budget: ContextBudget,
     group: bool,
-) -> list[ChatMessage]:
+) -> list[ContextTurn]:
     """The system prompt plus the newest turns that fit the budget, oldest first.
 
     The conversation ends with question ``question_id``: later questions (still
@@ -36,31 +54,47 @@ def build_context(
     Failed answers (no text), questions turned away as busy or not taken up
     yet, and answers superseded by a later /retry are left out too; stopped
     or interrupted answers keep their partial text. In groups each user turn
-    carries its author's name so the model can tell
-    people apart. The newest turn is always kept, cut to the budget if needed.
+    carries its author's name so the model can tell people apart. The
+    question itself is always kept whole (a document may be long), with its
+    photos; earlier turns fill what is left of the budget. Photos of the
+    newest ``max_images`` turns that have any are sent (again); older ones
+    become a marker.
     """
     turns = _usable(sorted((item for item in history if _before(item, question_id)),
                            key=_conversation_order), question_id)
-    chosen: list[ChatMessage] = []
-    budget = max_chars
-    for item in reversed(turns[-max_messages:]):
-        content = item.text
-        if group and item.role == "user" and item.author_name:
-            content = f"{item.author_name}: {content}"
-        if len(content) > budget:
-            if not chosen:
-                chosen.append(ChatMessage("user" if item.role == "user" else "assistant",
-                                          content[-budget:]))
+    chosen: list[HistoryItem] = []
+    left = budget.max_chars
+    for item in reversed(turns[-budget.max_messages:]):
+        size = len(_content(item, group))
+        if size > left and chosen:
             break
-        budget -= len(content)
-        chosen.append(ChatMessage("user" if item.role == "user" else "assistant", content))
+        left -= size
+        chosen.append(item)
     chosen.reverse()
     # Many servers refuse a conversation that opens with the assistant.
     while chosen and chosen[0].role == "assistant":
         chosen.pop(0)
+    photo_turns = [item.id for item in chosen if item.photos]
+    newest = photo_turns[-budget.max_images:] if budget.max_images else []
+    with_photos = {question_id, *newest}  # the question always brings its own photos
+    context = [_turn(item, group, keep_photos=item.id in with_photos) for item in chosen]
     if system_prompt:
-        chosen.insert(0, ChatMessage("system", system_prompt))
-    return chosen
+        context.insert(0, ContextTurn(ChatMessage("system", system_prompt)))
+    return context
+
+
+def _content(item: HistoryItem, group: bool) -> str:
+    if group and item.role == "user" and item.author_name:
+        return f"{item.author_name}: {item.text}"
+    return item.text
+
+
+def _turn(item: HistoryItem, group: bool, *, keep_photos: bool) -> ContextTurn:
+    role: Role = "user" if item.role == "user" else "assistant"
+    content = _content(item, group)
+    if item.photos and not keep_photos:
+        content = " ".join([content, *[IMAGE_MARKER] * len(item.photos)]).strip()
+    return ContextTurn(ChatMessage(role, content), item.photos if keep_photos else ())
 
 
 # Failed answers; questions turned away as busy or not taken up yet.
@@ -87,7 +121,9 @@ def _usable(history: Sequence[HistoryItem], question_id: int) -> list[HistoryIte
             latest_answer[item.reply_to_id] = item.id
     usable: list[HistoryItem] = []
     for item in history:
-        if not item.text.strip() or (item.status in _LEFT_OUT and item.id != question_id):
+        if not (item.text.strip() or item.photos):
+            continue
+        if item.status in _LEFT_OUT and item.id != question_id:
             continue
         if item.role == "assistant" and item.reply_to_id is not None \
                 and latest_answer[item.reply_to_id] != item.id:

@@ -26,7 +26,14 @@ _REASONS = {
 
 
 def notice(outcome: Outcome, language: str, *, max_chars: int) -> str | None:
-    """The plain line shown under the answer's text (or alone, when there is none)."""
+    """The plain lines shown under the answer's text (or alone, when there is none)."""
+    lines = [_ending_notice(outcome, language, max_chars=max_chars)]
+    if outcome.blind:
+        lines.append(t("blind_model", language, provider=outcome.provider or "?"))
+    return "\n".join(line for line in lines if line) or None
+
+
+def _ending_notice(outcome: Outcome, language: str, *, max_chars: int) -> str | None:
     ending = outcome.ending
     if ending is Ending.STOPPED:
         return t("footer_stopped", language)

@@ -70,3 +70,4 @@ class Outcome:
     finish_reason: str | None = None
     first_piece_seconds: float | None = None
     seconds: float = 0.0
+    blind: bool = False  # photos went to a model that cannot see them (say so, once a chat)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.coordination.base import ChatKey
+from bot.db import AttachmentRecord
 from bot.streaming.base import ChatTarget
 
 
@@ -20,6 +21,7 @@ class Question:
     chat_type: str = "private"
     chat_title: str | None = None
     language: str = "en"
+    attachments: tuple[AttachmentRecord, ...] = ()
 
     @property
     def group(self) -> bool:

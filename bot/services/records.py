@@ -12,6 +12,9 @@ from datetime import datetime
 
 from bot.coordination.base import ChatKey
 from bot.db import (
+    AttachmentKind,
+    AttachmentRecord,
+    AttachmentRepository,
     Chat,
     ChatRepository,
     Message,
@@ -22,13 +25,12 @@ from bot.db import (
     Sessions,
     TokenCount,
 )
-from bot.services.context import HistoryItem, build_context
+from bot.services.context import ContextBudget, ContextTurn, HistoryItem, build_context
 from bot.services.outcome import Ending, Outcome
 from bot.services.providers import ProviderControl, record_health
 from bot.services.questions import Question
 from bot.streaming.base import LiveMessage
 from providers.errors import ProviderError
-from providers.messages import ChatMessage
 from providers.registry import Choice
 
 # Rows read beyond the budget: room for failed turns and waiting questions the context skips.
@@ -36,27 +38,24 @@ _SPARE_ROWS = 16
 
 
 @dataclass(frozen=True, slots=True)
-class HistoryBudget:
-    """How much history goes into one request."""
-
-    max_messages: int
-    max_chars: int
-
-
-@dataclass(frozen=True, slots=True)
 class Prepared:
     """An answer ready to stream: its placeholder row, the context, the provider to ask."""
 
     answer_id: int
-    context: list[ChatMessage]
+    context: list[ContextTurn]
     choice: Choice
     chat_id: int  # the question's chat now (it may have become a supergroup meanwhile)
+
+    @property
+    def photos(self) -> bool:
+        """Whether the question brings photos."""
+        return bool(self.context and self.context[-1].photos)
 
 
 class AnswerRecords:
     """Stores questions and the life of their answers; owns every transaction it opens."""
 
-    def __init__(self, db: Sessions, control: ProviderControl, budget: HistoryBudget,
+    def __init__(self, db: Sessions, control: ProviderControl, budget: ContextBudget,
                  worker_id: str) -> None:
         self._db = db
         self._control = control
@@ -81,6 +80,8 @@ class AnswerRecords:
                 author_id=question.author_id, author_name=question.author_name,
                 telegram_message_id=question.message_id, worker=self._worker,
                 language=question.language)
+            if question.attachments:
+                await AttachmentRepository(session).add(message.id, question.attachments)
             return message.id
 
     async def decline(self, question_id: int) -> None:
@@ -116,9 +117,11 @@ class AnswerRecords:
             if all(m.id != question_id for m in stored):
                 stored.append(question)
             choice = self._control.choice_for(chat.provider, chat.model)
+            attachments = await AttachmentRepository(session).of(
+                m.id for m in stored if m.role == MessageRole.USER.value)
             context = build_context(
-                [_history_item(m) for m in stored], question_id, system_prompt=chat.system_prompt,
-                max_messages=self._budget.max_messages, max_chars=self._budget.max_chars,
+                [_history_item(m, attachments.get(m.id, [])) for m in stored], question_id,
+                system_prompt=chat.system_prompt, budget=self._budget,
                 group=chat.chat_type != "private")
             placeholder = await messages.add(
                 chat, role=MessageRole.ASSISTANT, text="", status=MessageStatus.STREAMING,
@@ -181,7 +184,8 @@ def _error_note(outcome: Outcome) -> str | None:
     return None
 
 
-def _history_item(message: Message) -> HistoryItem:
+def _history_item(message: Message, attachments: list[AttachmentRecord]) -> HistoryItem:
+    photos = tuple(a for a in attachments if a.kind == AttachmentKind.PHOTO)
     return HistoryItem(id=message.id, role=message.role, text=message.text,
                        status=message.status, author_name=message.author_name,
-                       reply_to_id=message.reply_to_id)
+                       reply_to_id=message.reply_to_id, photos=photos)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.services.context import HistoryItem, build_context
+from bot.db import AttachmentKind, AttachmentRecord
+from bot.services.context import ContextBudget, HistoryItem, build_context
 from providers.messages import ChatMessage
 
 
@@ -12,14 +13,13 @@ def item(id: int, role: str, text: str, status: str = "complete", author: str | 
                        reply_to_id=reply_to)
 
 
-def build(history: list[HistoryItem], question_id: int | None = None,
-          **options: object) -> list[ChatMessage]:
-    settings: dict[str, object] = {"system_prompt": None, "max_messages": 50,
-                                   "max_chars": 10_000, "group": False}
-    settings.update(options)
+def build(history: list[HistoryItem], question_id: int | None = None, *,
+          system_prompt: str | None = None, max_messages: int = 50, max_chars: int = 10_000,
+          max_images: int = 4, group: bool = False) -> list[ChatMessage]:
     last_question = max(i.id for i in history if i.role == "user")
-    return build_context(history, question_id or last_question,
-                         **settings)  # type: ignore[arg-type]
+    turns = build_context(history, question_id or last_question, system_prompt=system_prompt,
+                          budget=ContextBudget(max_messages, max_chars, max_images), group=group)
+    return [turn.message for turn in turns]
 
 
 def test_system_prompt_first_then_turns_in_order() -> None:
@@ -38,11 +38,35 @@ def test_message_budget_keeps_the_newest() -> None:
     assert [m.content for m in build(history, max_messages=4)] == ["m9", "m10", "m11"]
 
 
-def test_char_budget_keeps_the_newest_and_cuts_an_oversized_last_turn() -> None:
+def test_char_budget_keeps_the_newest_and_the_question_whole() -> None:
     history = [item(1, "user", "a" * 50), item(2, "assistant", "b" * 50, reply_to=1),
                item(3, "user", "c" * 30)]
     assert [m.content for m in build(history, max_chars=90)] == ["c" * 30]
-    assert build([item(1, "user", "x" * 100)], max_chars=10) == [ChatMessage("user", "x" * 10)]
+    # A question longer than the budget (a long document) is sent whole, alone.
+    history.append(item(4, "user", "x" * 100))
+    assert build(history, max_chars=10) == [ChatMessage("user", "x" * 100)]
+
+
+def photo(file_id: str) -> AttachmentRecord:
+    return AttachmentRecord(AttachmentKind.PHOTO, file_id)
+
+
+def test_photos_of_the_newest_turns_are_sent_again_older_ones_become_markers() -> None:
+    history = [HistoryItem(1, "user", "", "complete", photos=(photo("a"),)),
+               item(2, "assistant", "a cat", reply_to=1),
+               HistoryItem(3, "user", "and these?", "complete", photos=(photo("b"), photo("c"))),
+               item(4, "assistant", "two dogs", reply_to=3),
+               HistoryItem(5, "user", "this one?", "complete", photos=(photo("d"),))]
+    turns = build_context(history, 5, system_prompt=None, budget=ContextBudget(50, 10_000, 2),
+                          group=False)
+    assert [(t.message.content, [p.file_id for p in t.photos]) for t in turns] == [
+        ("[image]", []), ("a cat", []), ("and these?", ["b", "c"]), ("two dogs", []),
+        ("this one?", ["d"])]
+    none = build_context(history, 5, system_prompt=None, budget=ContextBudget(50, 10_000, 0),
+                         group=False)
+    assert [(t.message.content, [p.file_id for p in t.photos]) for t in none] == [
+        ("[image]", []), ("a cat", []), ("and these? [image] [image]", []), ("two dogs", []),
+        ("this one?", ["d"])]  # the question's own photo is always sent
 
 
 def test_failed_answers_are_skipped_and_partial_ones_kept() -> None:

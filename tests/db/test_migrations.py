@@ -24,7 +24,7 @@ from bot.db.migrate import alembic_config, current_revision, head_revision
 from tests.db.conftest import Database
 
 ROOT = Path(__file__).resolve().parents[2]
-TABLES = {"chats", "messages", "provider_states", "bot_settings"}
+TABLES = {"chats", "messages", "provider_states", "bot_settings", "attachments"}
 
 
 async def _tables(engine: AsyncEngine) -> set[str]:
@@ -37,7 +37,7 @@ async def test_upgrade_downgrade_upgrade(engine: AsyncEngine) -> None:
     assert await current_revision(engine) is None
     await upgrade(engine)
     assert await _tables(engine) == TABLES | {"alembic_version"}
-    assert await current_revision(engine) == head_revision() == "0003"
+    assert await current_revision(engine) == head_revision() == "0004"
 
     await downgrade(engine, "0001")
     assert await current_revision(engine) == "0001"
@@ -47,13 +47,13 @@ async def test_upgrade_downgrade_upgrade(engine: AsyncEngine) -> None:
 
     await upgrade(engine)
     assert await _tables(engine) == TABLES | {"alembic_version"}
-    assert await current_revision(engine) == "0003"
+    assert await current_revision(engine) == "0004"
 
 
 async def test_upgrade_twice_is_a_no_op(db: AsyncEngine) -> None:
     """Restarting the bot re-runs ``upgrade``; an up-to-date database is left alone."""
     await upgrade(db)
-    assert await current_revision(db) == "0003"
+    assert await current_revision(db) == "0004"
 
 
 def _differences(connection: Connection) -> list[Any]:
@@ -92,7 +92,7 @@ async def test_upgrade_waits_for_a_migration_in_progress(database: Database) -> 
         await database.wait_for_lock_waiter()
         assert not waiting.done()
     await waiting
-    assert await current_revision(second) == "0003"
+    assert await current_revision(second) == "0004"
     assert await _tables(second) == TABLES | {"alembic_version"}
 
 

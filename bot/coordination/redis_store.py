@@ -3,7 +3,8 @@
 Every key and channel starts with one prefix (``llmbot:`` by default), so
 several bots (or test runs) can share a Redis database::
 
-    {p}turn:{chat}:{thread}:holder   string "{token} {asker_id}", expires after the lease
+    {p}turn:{chat}:{thread}:holder   "{token} {asker_id}" (+ " {reason}" once asked to stop),
+                                     expires after the lease unless its worker renews it
     {p}turn:{chat}:{thread}:line     sorted set: waiting tokens by arrival (server µs)
     {p}turn:{chat}:{thread}:seen     hash: waiting token → deadline (server µs) of its worker
     {p}pace:{chat}                   hash: next (slot), blocked (429 window end), server µs
@@ -43,11 +44,25 @@ def connect(url: str) -> Redis:
 
 @contextmanager
 def unavailable(doing: str) -> Iterator[None]:
-    """Translate the client's errors (and timeouts) into :class:`CoordinationError`."""
+    """Translate the client's errors (and timeouts) into :class:`CoordinationError`.
+
+    Also re-raises a cancellation the client swallowed: on Python 3.11 the
+    ``asyncio.wait_for`` inside redis-py can drop a cancel that arrives as a
+    command completes, and the cancelled task would carry on as if never asked
+    to stop (a close waiting for it would then hang).
+    """
     try:
         yield
     except (RedisError, OSError) as exc:  # OSError covers TimeoutError and socket errors
+        _resurface_cancellation(exc)
         raise CoordinationError(f"Redis did not answer while {doing}: {exc}") from exc
+    _resurface_cancellation(None)
+
+
+def _resurface_cancellation(cause: BaseException | None) -> None:
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError from cause
 
 
 async def ping(client: Redis, timeout: float = PING_TIMEOUT) -> None:

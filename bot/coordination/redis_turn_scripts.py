@@ -56,10 +56,18 @@ local deadline = tonumber(redis.call('HGET', KEYS[3], head)) or now
 return {'wait', math.floor((deadline - now) / 1000)}
 """
 
+# A holder's value is "{token} {asker_id}", with " {reason}" appended once a stop was
+# requested: the request then also reaches a holder whose worker missed the announcement.
+_OURS = """
+local function ours(value, base)
+  return value == base or (value and string.sub(value, 1, #base + 1) == base .. ' ')
+end
+"""
+
 # KEYS: holder, line, seen. ARGV: token, holder value, freed channel, conversation.
 # Drops the token's place in the line and its turn; wakes the line if the turn is free.
-LEAVE = """
-if redis.call('GET', KEYS[1]) == ARGV[2] then redis.call('DEL', KEYS[1]) end
+LEAVE = _OURS + """
+if ours(redis.call('GET', KEYS[1]), ARGV[2]) then redis.call('DEL', KEYS[1]) end
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('HDEL', KEYS[3], ARGV[1])
 if redis.call('EXISTS', KEYS[1]) == 0 and redis.call('ZCARD', KEYS[2]) > 0 then
@@ -68,26 +76,35 @@ end
 return 0
 """
 
-# KEYS: holder keys. ARGV: lease (ms), then one holder value per key.
-# Returns one flag per key: 1 renewed, 0 the turn is no longer this holder's.
-RENEW = """
-local renewed = {}
+# KEYS: holder keys. ARGV: lease (ms), then one holder value per key. Returns one word
+# per key: 'held' (renewed), 'stop:{reason}' (renewed; stop requested) or 'lost'.
+RENEW = _OURS + """
+local states = {}
 for i = 1, #KEYS do
-  if redis.call('GET', KEYS[i]) == ARGV[i + 1] then
+  local value = redis.call('GET', KEYS[i])
+  if ours(value, ARGV[i + 1]) then
     redis.call('PEXPIRE', KEYS[i], ARGV[1])
-    renewed[i] = 1
+    if value == ARGV[i + 1] then
+      states[i] = 'held'
+    else
+      states[i] = 'stop:' .. string.sub(value, #ARGV[i + 1] + 2)
+    end
   else
-    renewed[i] = 0
+    states[i] = 'lost'
   end
 end
-return renewed
+return states
 """
 
 # KEYS: holder. ARGV: stop channel, reason. 1 when someone held the turn and was told.
 STOP = """
 local value = redis.call('GET', KEYS[1])
 if not value then return 0 end
-redis.call('PUBLISH', ARGV[1], string.match(value, '^(%S+)') .. ' ' .. ARGV[2])
+local token, asker, asked = string.match(value, '^(%S+) (%S+) ?(%S*)$')
+if asked == '' then
+  redis.call('SET', KEYS[1], token .. ' ' .. asker .. ' ' .. ARGV[2], 'KEEPTTL')
+end
+redis.call('PUBLISH', ARGV[1], token .. ' ' .. ARGV[2])
 return 1
 """
 

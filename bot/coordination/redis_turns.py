@@ -10,6 +10,10 @@ lease, because every attempt also renews the waiter's own deadline. A worker
 that dies thus leaves no holder for longer than the lease and no waiter for
 longer than the lease. The heartbeat renews the leases of the turns this
 process holds (:meth:`RedisTurns.renew`).
+
+``stop()`` marks the holder key and announces the stop on ``turn-stop``; the
+holder's worker acts on the announcement at once, or on the mark at its next
+renewal if it missed the announcement (pub/sub does not keep messages).
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ class _Waiter:
 @dataclass(eq=False)
 class _Held:
     key: ChatKey
-    value: str  # the holder key's value: "{token} {asker_id}"
+    value: str  # the holder key's value: "{token} {asker_id}" (and " {reason}" once stopped)
     answer: RunningAnswer
     lost: bool = False
 
@@ -122,16 +126,21 @@ class RedisTurns:
                         conversation(key), exc)
 
     async def renew(self) -> None:
-        """Extend the lease of every turn this process holds (the heartbeat calls this)."""
+        """Extend the lease of every turn this process holds (the heartbeat calls this).
+
+        Also delivers stop requests whose announcement this worker missed.
+        """
         held = list(self._held.values())
         if not held:
             return
         with unavailable("renewing turn leases"):
-            renewed = await self._scripts.renew(
+            states = await self._scripts.renew(
                 keys=[self._keys.holder(h.key) for h in held],
                 args=[self._lease_ms, *(h.value for h in held)])
-        for turn, flag in zip(held, renewed, strict=True):
-            if not flag and not turn.lost:
+        for turn, state in zip(held, states, strict=True):
+            if state.startswith("stop:"):
+                self._stop(turn, state.removeprefix("stop:"))
+            elif state == "lost" and not turn.lost:
                 turn.lost = True  # said once: the answer goes on, another may start beside it
                 log.warning("chat %s: this worker's turn lapsed (Redis was out of reach "
                             "for longer than the lease)", conversation(turn.key))
@@ -146,8 +155,11 @@ class RedisTurns:
         """A stop request (``"token reason"``) from any worker: stop the answer if it is ours."""
         token, _, reason = message.partition(" ")
         held = self._held.get(token)
-        if held is None:
-            return
+        if held is not None:
+            self._stop(held, reason)
+
+    @staticmethod
+    def _stop(held: _Held, reason: str) -> None:
         try:
             held.answer.stop(StopReason(reason))
         except ValueError:
@@ -165,7 +177,7 @@ class RedisTurns:
         if value is None:
             return None
         text = value.decode() if isinstance(value, bytes) else value
-        return int(text.rpartition(" ")[2])
+        return int(text.split()[1])
 
     async def stop(self, key: ChatKey, reason: StopReason = StopReason.USER) -> bool:
         """Tell whichever worker writes this conversation's answer to stop; False if none."""

@@ -13,9 +13,11 @@ import pytest
 from redis.asyncio import Redis
 
 from bot.coordination.base import ChatKey, StopReason, TurnBusy
+from bot.coordination.redis_coordination import redis_coordination
 from bot.coordination.redis_turns import RedisTurns
 from tests.coordination.conftest import REDIS_URL, TEST_LEASE, Factory, needs_redis, until
 from tests.coordination.dead_worker import ASKER_ID
+from tests.coordination.proxy import CuttableProxy
 from tests.coordination.questions import Questions
 
 pytestmark = needs_redis
@@ -73,6 +75,25 @@ async def test_stop_on_one_worker_ends_the_answer_on_another(workers: Factory) -
         assert question.answer is not None
         assert question.answer.reason is StopReason.USER
     assert await two.stop(KEY) is False
+
+
+async def test_a_stop_reaches_a_worker_that_missed_its_announcement(
+        workers: Factory, redis_prefix: str) -> None:
+    assert REDIS_URL is not None
+    stopper = (await workers()).turns
+    async with CuttableProxy(REDIS_URL) as proxy, redis_coordination(
+            proxy.url, max_waiting=1, global_rate=30.0, global_burst=10,
+            key_prefix=redis_prefix, lease_seconds=TEST_LEASE) as writer, Questions() as questions:
+        question = questions.ask(writer.turns, KEY, 1, until_stopped=True)
+        await question.entered.wait()
+        await proxy.cut()  # the writer's announcement listener is disconnected...
+        assert await stopper.stop(KEY, StopReason.USER) is True  # ...so this message is lost
+        proxy.restore()
+        assert question.task is not None
+        async with asyncio.timeout(TEST_LEASE * 10):  # the lease renewal carries it instead
+            await question.task
+        assert question.answer is not None
+        assert question.answer.reason is StopReason.USER
 
 
 async def test_a_live_holder_keeps_its_turn_beyond_the_lease(workers: Factory) -> None:

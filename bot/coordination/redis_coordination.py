@@ -9,12 +9,11 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from bot.coordination.base import Coordination
 from bot.coordination.redis_events import RedisEvents
 from bot.coordination.redis_heartbeat import Heartbeat
+from bot.coordination.redis_markers import RedisUpdateLog, RedisWorkers
 from bot.coordination.redis_pacing import RedisCallLimiter, RedisPaceStore
 from bot.coordination.redis_settings import RedisSettingsBus
 from bot.coordination.redis_store import RedisKeys, connect, ping
 from bot.coordination.redis_turns import RedisTurns
-from bot.coordination.redis_updates import RedisUpdateLog
-from bot.coordination.redis_workers import RedisWorkers
 
 
 @asynccontextmanager

@@ -1,4 +1,8 @@
-"""Which workers live: each keeps a key that expires unless its heartbeat renews it."""
+"""Short-lived markers in Redis: which updates were taken, and which workers live.
+
+An update's marker lasts a day (Telegram keeps an update that long); a
+worker's lasts one lease and is renewed by its heartbeat.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,24 @@ from bot.coordination.base import CoordinationError
 from bot.coordination.redis_store import RedisKeys, unavailable
 
 log = logging.getLogger(__name__)
+
+# Telegram keeps an unconfirmed update for 24 hours; remembering it longer is useless.
+REMEMBER_SECONDS = 24 * 60 * 60
+
+
+class RedisUpdateLog:
+    """:class:`~bot.coordination.base.UpdateLog` for every worker: the first ``SET NX`` wins."""
+
+    def __init__(self, client: Redis, keys: RedisKeys) -> None:
+        self._client = client
+        self._keys = keys
+
+    async def first_time(self, update_id: int) -> bool:
+        """True for exactly one caller on any worker, the first time ``update_id`` is seen."""
+        with unavailable("recording an update"):
+            created = await self._client.set(self._keys.update(update_id), "1", nx=True,
+                                             ex=REMEMBER_SECONDS)
+        return bool(created)
 
 
 class RedisWorkers:

@@ -40,11 +40,13 @@ async def redis_coordination(url: str, *, max_waiting: int, global_rate: float,
                                       keys.stop_channel: turns.on_stop,
                                       keys.settings_channel: settings.on_announce},
                              on_reconnect=turns.wake_all)
-        stack.push_async_callback(events.close)
-        await events.start()
+        # Closed in reverse: heartbeat, listener (no announcement starts work after it),
+        # this worker's marker, turns being given up, settings listeners, the client.
         stack.push_async_callback(settings.close)
         stack.push_async_callback(turns.close)
         stack.push_async_callback(workers.retire)
+        stack.push_async_callback(events.close)
+        await events.start()
         heartbeat = Heartbeat([workers.beat, turns.renew], period=lease_seconds / 3)
         stack.push_async_callback(heartbeat.close)
         await heartbeat.start()

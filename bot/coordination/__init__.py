@@ -2,6 +2,8 @@
 
 The services and the streaming layer see only the interfaces of
 :mod:`bot.coordination.base`; the composition root picks the implementation
-(:func:`bot.coordination.memory.in_memory` by default, the Redis one when
-``REDIS_URL`` is set).
+(:func:`bot.coordination.memory.in_memory` by default,
+:func:`bot.coordination.redis_coordination.redis_coordination` when
+``REDIS_URL`` is set). The Redis one raises only
+:class:`~bot.coordination.base.CoordinationError` when Redis does not answer.
 """

@@ -34,6 +34,14 @@ class TurnBusy(Exception):
     """Too many questions already wait in this conversation."""
 
 
+class CoordinationError(Exception):
+    """The shared store (Redis) did not answer in time; the operation may not have happened.
+
+    Every Redis implementation raises only this (chained to the client's error),
+    so callers handle one exception whichever store they hold.
+    """
+
+
 @dataclass(eq=False)
 class RunningAnswer:
     """This process's handle on the answer it writes in one conversation."""

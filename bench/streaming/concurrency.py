@@ -15,7 +15,8 @@ from aiogram import Bot
 from bench.streaming.remote import RemoteTelegram
 from bench.streaming.streams import NullStreamer, stream
 from bench.streaming.workload import make_answers
-from bot.streaming import ChatTarget, LoopClock, StreamConfig, Streamer
+from bot.clock import LoopClock
+from bot.streaming import ChatTarget, StreamConfig, Streamer
 
 
 async def run_streams(

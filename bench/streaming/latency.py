@@ -9,7 +9,8 @@ import statistics
 
 from bench.streaming.remote import RemoteTelegram
 from bench.streaming.workload import PIECE_EVERY, answer_text, pieces_of
-from bot.streaming import ChatTarget, LoopClock, StreamConfig, Streamer
+from bot.clock import LoopClock
+from bot.streaming import ChatTarget, StreamConfig, Streamer
 
 
 def quantiles(values: list[float]) -> str:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bench.streaming.workload import PIECE_EVERY
-from bot.streaming import ChatTarget, Clock, Streamer
+from bot.clock import Clock
+from bot.streaming import ChatTarget, Streamer
 
 
 class NullWriter:

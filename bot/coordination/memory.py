@@ -6,10 +6,10 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Collection
 
+from bot.clock import Clock, LoopClock
 from bot.coordination.base import Coordination
 from bot.coordination.memory_pacing import MemoryCallLimiter, MemoryPaceStore
 from bot.coordination.memory_turns import MemoryTurns
-from bot.streaming.clock import Clock, LoopClock
 
 # Telegram redelivers unconfirmed updates for a while; this many recent ids cover it.
 REMEMBERED_UPDATES = 10_000

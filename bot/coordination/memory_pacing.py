@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from bot.streaming.clock import Clock
+from bot.clock import Clock
 
 _EPSILON = 1e-6  # sleeps may end a hair early (float rounding, timer resolution)
 _PRUNE_ABOVE = 1024  # chats remembered before settled ones are forgotten

@@ -24,17 +24,26 @@ local function expire_after(key, last)
 end
 """
 
-# KEYS: pace. ARGV: interval (µs), burst (1/0). Returns 0 (slot taken) or µs to wait.
+# KEYS: pace. ARGV: interval (µs), burst token ('' for none). Returns 0 (slot taken) or µs
+# to wait. A burst skips the spacing (never a 429 window); after one answer's burst, another
+# answer may burst only an interval later (the same answer may go on: its last messages).
 _CLAIM = _NOW + """
-local slots = redis.call('HMGET', KEYS[1], 'next', 'blocked')
+local slots = redis.call('HMGET', KEYS[1], 'next', 'blocked', 'burst_until', 'burst_by')
 local next_at = tonumber(slots[1]) or 0
 local blocked = tonumber(slots[2]) or 0
-local ready = blocked
-if ARGV[2] ~= '1' and next_at > ready then ready = next_at end
+local burst_until = tonumber(slots[3]) or 0
+local spaced = math.max(next_at, blocked)
+local bursting = ARGV[2] ~= '' and (burst_until <= now + EPSILON or slots[4] == ARGV[2])
+local ready = spaced
+if bursting then ready = blocked end
 if ready > now + EPSILON then return ready - now end
-next_at = now + tonumber(ARGV[1])
-redis.call('HSET', KEYS[1], 'next', string.format('%.0f', next_at))
-expire_after(KEYS[1], math.max(next_at, blocked))
+local interval = tonumber(ARGV[1])
+local last = now + interval
+if spaced > now + EPSILON then
+  redis.call('HSET', KEYS[1], 'burst_until', string.format('%.0f', last), 'burst_by', ARGV[2])
+end
+redis.call('HSET', KEYS[1], 'next', string.format('%.0f', last))
+expire_after(KEYS[1], math.max(last, blocked))
 return 0
 """
 
@@ -76,11 +85,11 @@ class RedisPaceStore:
         self._block = client.register_script(_BLOCK)
         self._blocked_for = client.register_script(_BLOCKED_FOR)
 
-    async def claim(self, chat_id: int, interval: float, *, burst: bool = False) -> float:
+    async def claim(self, chat_id: int, interval: float, *, burst: str | None = None) -> float:
         """Take the chat's next slot now (0.0), or say how many seconds until it is free."""
         with unavailable("claiming a chat's call slot"):
             wait = await self._claim(keys=[self._keys.pace(chat_id)],
-                                     args=[round(interval * _MICRO), int(burst)])
+                                     args=[round(interval * _MICRO), burst or ""])
         return int(wait) / _MICRO
 
     async def block(self, chat_id: int, seconds: float) -> None:

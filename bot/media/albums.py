@@ -12,7 +12,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from bot.streaming.clock import Clock, LoopClock
+from bot.clock import Clock, LoopClock
 
 T = TypeVar("T")
 

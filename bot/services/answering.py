@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.clock import Clock, LoopClock, wait_event
 from bot.coordination.base import ChatKey, RunningAnswer, StopReason, TurnBusy, Turns
 from bot.services.images import ContextImages
 from bot.services.notices import notice
@@ -29,7 +30,6 @@ from bot.services.reading import read_answer
 from bot.services.records import AnswerRecords, Prepared
 from bot.streaming import Decor, Delivery, StopButton, Streamer
 from bot.streaming.base import AnswerWriter, ChatTarget
-from bot.streaming.clock import Clock, LoopClock, wait_event
 from bot.texts import t
 from providers.errors import ProviderError
 from providers.fallback import FallbackStream

@@ -12,10 +12,10 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Protocol
 
+from bot.clock import Clock
 from bot.coordination.base import RunningAnswer
 from bot.services.outcome import Ending, Outcome, Usage
 from bot.streaming.base import AnswerWriter
-from bot.streaming.clock import Clock
 from providers.errors import ProviderError
 from providers.events import Finish, ReasoningPiece, Started, StreamEvent, TextPiece
 from providers.events import Usage as ReportedUsage

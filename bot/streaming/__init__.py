@@ -6,7 +6,6 @@ needs (pacing, flood control, splitting, formatting) happens behind it.
 """
 
 from bot.streaming.base import AnswerWriter, ChatTarget, Decor, Delivery, LiveMessage, StopButton
-from bot.streaming.clock import Clock, LoopClock
 from bot.streaming.config import StreamConfig
 from bot.streaming.streamer import Streamer
 from bot.streaming.writer import StreamWriter
@@ -14,11 +13,9 @@ from bot.streaming.writer import StreamWriter
 __all__ = [
     "AnswerWriter",
     "ChatTarget",
-    "Clock",
     "Decor",
     "Delivery",
     "LiveMessage",
-    "LoopClock",
     "StopButton",
     "StreamConfig",
     "StreamWriter",

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from aiogram import Bot
 
+from bot.clock import Clock
 from bot.coordination.base import CallLimiter
-from bot.streaming.clock import Clock
 from bot.streaming.config import StreamConfig
 from bot.streaming.pacing import ChatPace
 

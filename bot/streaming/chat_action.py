@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+from bot.clock import wait_event
 from bot.streaming.base import ChatTarget
 from bot.streaming.calls import Outcome, attempt
 from bot.streaming.channel import ChatChannel
-from bot.streaming.clock import wait_event
 
 
 async def type_until(channel: ChatChannel, target: ChatTarget, *, shown: asyncio.Event,

@@ -8,8 +8,8 @@ live in a :class:`~bot.coordination.base.PaceStore`, which several workers may s
 
 from __future__ import annotations
 
+from bot.clock import Clock
 from bot.coordination.base import PaceStore
-from bot.streaming.clock import Clock
 from bot.streaming.config import StreamConfig
 
 

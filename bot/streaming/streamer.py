@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from aiogram import Bot
 
+from bot.clock import Clock, LoopClock
 from bot.coordination.base import CallLimiter, PaceStore
 from bot.coordination.memory_pacing import MemoryCallLimiter, MemoryPaceStore
 from bot.streaming.base import ChatTarget, Decor
 from bot.streaming.calls import Outcome, attempt
 from bot.streaming.channel import ChatChannel, StreamContext
-from bot.streaming.clock import Clock, LoopClock
 from bot.streaming.config import TELEGRAM_TEXT_LIMIT, StreamConfig
 from bot.streaming.notice import send_notice
 from bot.streaming.pacing import ChatPace

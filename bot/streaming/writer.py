@@ -22,11 +22,11 @@ from typing import Self
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from bot.clock import wait_event
 from bot.streaming.base import ChatTarget, Decor, Delivery, LiveMessage
 from bot.streaming.calls import Outcome, Result
 from bot.streaming.channel import ChatChannel
 from bot.streaming.chat_action import type_until
-from bot.streaming.clock import wait_event
 from bot.streaming.jobs import Destination, Job, perform
 from bot.streaming.plan import AnswerPlan
 

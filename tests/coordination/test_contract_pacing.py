@@ -21,10 +21,13 @@ async def test_a_chat_gets_one_slot_per_interval(make: Factory) -> None:
     assert await paces.claim(CHAT, 0.3) > 0.0  # the slot after it is booked again
 
 
-async def test_burst_ignores_the_spacing(make: Factory) -> None:
+async def test_an_answers_burst_ignores_the_spacing_once_per_interval(make: Factory) -> None:
     paces = (await make()).paces
     assert await paces.claim(CHAT, 5.0) == 0.0
-    assert await paces.claim(CHAT, 5.0, burst=True) == 0.0
+    assert await paces.claim(CHAT, 5.0, burst="answer-1") == 0.0
+    assert await paces.claim(CHAT, 5.0, burst="answer-1") == 0.0  # its last messages together
+    assert 4.0 < await paces.claim(CHAT, 5.0, burst="answer-2") <= 5.0  # the next one waits
+    assert 4.0 < await paces.claim(CHAT, 5.0) <= 5.0
 
 
 async def test_a_429_window_holds_every_call_to_the_chat_even_a_burst(make: Factory) -> None:
@@ -34,7 +37,7 @@ async def test_a_429_window_holds_every_call_to_the_chat_even_a_burst(make: Fact
     left = await paces.blocked_for(CHAT)
     assert 2.0 < left <= 3.0
     assert 2.0 < await paces.claim(CHAT, 0.1) <= 3.0
-    assert 2.0 < await paces.claim(CHAT, 0.1, burst=True) <= 3.0
+    assert 2.0 < await paces.claim(CHAT, 0.1, burst="answer") <= 3.0
     assert await paces.blocked_for(OTHER_CHAT) == 0.0
     assert await paces.claim(OTHER_CHAT, 0.1) == 0.0
 

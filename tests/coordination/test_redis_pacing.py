@@ -19,10 +19,11 @@ async def test_workers_share_each_chats_slots_and_429_windows(workers: Factory) 
     one, two = (await workers()).paces, (await workers()).paces
     assert await one.claim(CHAT, 2.0) == 0.0
     assert 1.0 < await two.claim(CHAT, 2.0) <= 2.0
-    assert await two.claim(CHAT, 2.0, burst=True) == 0.0
+    assert await two.claim(CHAT, 2.0, burst="answer-1") == 0.0
+    assert 1.0 < await one.claim(CHAT, 2.0, burst="answer-2") <= 2.0  # one burst for both
     await two.block(CHAT, 3.0)
     assert 2.0 < await one.blocked_for(CHAT) <= 3.0
-    assert 2.0 < await one.claim(CHAT, 0.1, burst=True) <= 3.0
+    assert 2.0 < await one.claim(CHAT, 0.1, burst="answer-1") <= 3.0
 
 
 async def test_two_workers_book_from_one_gcra_schedule(workers: Factory) -> None:

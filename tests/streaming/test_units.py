@@ -14,10 +14,10 @@ from aiogram.exceptions import (
 )
 from aiogram.methods import SendMessage
 
+from bot.clock import wait_event
 from bot.coordination.memory_pacing import MemoryCallLimiter, MemoryPaceStore
 from bot.streaming import StreamConfig
 from bot.streaming.calls import Outcome, classify
-from bot.streaming.clock import wait_event
 from bot.streaming.pacing import ChatPace
 from bot.streaming.render import Rendered, render_markdown, with_footer
 from tests.fakes.telegram import FakeClock

@@ -13,7 +13,7 @@ from aiogram import Bot
 from aiogram.client.telegram import TelegramAPIServer
 from aiohttp import web
 
-from bot.streaming.clock import LoopClock
+from bot.clock import LoopClock
 from tests.fakes.local_server import serve_locally
 from tests.fakes.telegram.clock import FakeClock, NowClock
 from tests.fakes.telegram.errors import TelegramError

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
+import aiohttp
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import (
     ClientDecodeError,
@@ -35,10 +36,13 @@ from bot.handlers.access import AllowListMiddleware
 from bot.handlers.deps import Deps
 from bot.handlers.permissions import AdminChecker
 from bot.handlers.updates import UpdateTracker
+from bot.media import AlbumCollector, FileDownloader, Intake, IntakeLimits
+from bot.media.transcription import Transcriber
 from bot.services.access import AccessPolicy
 from bot.services.answering import AnswerLimits, AnswerService
 from bot.services.chat_settings import ChatSettingsService
 from bot.services.context import ContextBudget
+from bot.services.images import ContextImages
 from bot.services.providers import ProviderControl
 from bot.services.records import AnswerRecords
 from bot.services.recovery import Recovery
@@ -46,6 +50,7 @@ from bot.services.usage import UsageService
 from bot.streaming import StreamConfig, Streamer
 from bot.texts import COMMANDS
 from providers.errors import ModelNotSupported
+from providers.openai import OpenAICompatible
 from providers.registry import ProviderRegistry
 from providers.transport import Timeouts, create_session
 
@@ -109,6 +114,12 @@ async def application(settings: Settings) -> AsyncIterator[Application]:
         streamer = Streamer(stream_bot, stream_config, paces=coordination.paces,
                             limiter=coordination.limiter)
         stack.push_async_callback(streamer.aclose)
+        # Telegram's files: a session of their own (the providers' may go through a proxy).
+        files = await stack.enter_async_context(aiohttp.ClientSession())
+        downloader = FileDownloader(bot, settings.telegram_api_url, files)
+        intake = Intake(downloader, IntakeLimits(settings.image_max_side,
+                                                 settings.document_max_chars),
+                        transcriber(settings, registry))
 
         access = AccessPolicy(allowed_users=settings.allowed_user_ids,
                               allowed_chats=settings.allowed_chat_ids,
@@ -119,7 +130,8 @@ async def application(settings: Settings) -> AsyncIterator[Application]:
         answers = AnswerService(records, control, coordination.turns, streamer, AnswerLimits(
             max_chars=settings.answer_max_chars, daily_tokens=settings.daily_token_limit,
             max_output_tokens=settings.max_output_tokens,
-            show_reasoning=settings.show_reasoning == "collapsed"))
+            show_reasoning=settings.show_reasoning == "collapsed"),
+            images=ContextImages(downloader))
         stack.push_async_callback(answers.aclose)  # before the streamer and the database close
         deps = Deps(
             me=me, answers=answers,
@@ -127,6 +139,7 @@ async def application(settings: Settings) -> AsyncIterator[Application]:
                                               prompt_limit=settings.system_prompt_max_chars),
             control=control, turns=coordination.turns, access=access,
             admins=AdminChecker(access), streamer=streamer, usage=UsageService(db),
+            intake=intake, albums=AlbumCollector(),
         )
         recovery = Recovery(db, coordination.workers, answers, streamer.close_interrupted)
         await recovery.sweep()
@@ -155,6 +168,20 @@ async def identify(bot: Bot, api_url: str) -> User:
     except (TelegramAPIError, ClientDecodeError, ValidationError):
         raise ConfigError(f"TELEGRAM_API_URL: {api_url} does not answer like a Bot API "
                           f"server") from None
+
+
+def transcriber(settings: Settings, registry: ProviderRegistry) -> Transcriber | None:
+    """Speech to text through ``TRANSCRIBE_PROVIDER`` with ``TRANSCRIBE_MODEL``, if set."""
+    name = settings.transcribe_provider
+    if not name:
+        return None
+    endpoint = registry.get(name) if name in registry else None
+    if not isinstance(endpoint, OpenAICompatible):
+        raise ConfigError(f"TRANSCRIBE_PROVIDER: {name} is not an OpenAI-compatible endpoint "
+                          f"among PROVIDERS ({', '.join(registry.names)})")
+    if not settings.transcribe_model:
+        raise ConfigError("TRANSCRIBE_MODEL: is required with TRANSCRIBE_PROVIDER")
+    return Transcriber(endpoint, settings.transcribe_model)
 
 
 def check_default(settings: Settings, registry: ProviderRegistry) -> None:

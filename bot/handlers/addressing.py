@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 from aiogram.types import Message, User
 
 from bot.coordination.base import ChatKey
+from bot.db import AttachmentRecord
+from bot.media import forwarded_context, is_reply_to, quoted_block, quoted_context
+from bot.media.quotes import sender_name
 from bot.services.questions import Question, answer_target
 from bot.streaming.base import ChatTarget
 from bot.texts import language_of
+
+_SPACES = re.compile(r"[ \t]{2,}")
 
 
 def chat_key(message: Message) -> ChatKey:
@@ -26,28 +33,15 @@ def language(message: Message) -> str:
     return language_of(message.from_user.language_code if message.from_user else None)
 
 
-def display_name(message: Message) -> str:
-    """The author as people in the chat see them."""
-    if message.sender_chat is not None:
-        return message.sender_chat.title or "Anonymous"
-    user = message.from_user
-    if user is None:
-        return "Someone"
-    return user.full_name or (f"@{user.username}" if user.username else str(user.id))
-
-
 def is_addressed(message: Message, me: User) -> bool:
     """In private chats always; in groups a mention of the bot or a reply to it."""
     if message.chat.type == "private":
         return True
-    reply = message.reply_to_message
-    if reply is not None and reply.from_user is not None and reply.from_user.id == me.id:
-        return True
-    return bool(_own_mentions(message, me))
+    return is_reply_to(message, me.id) or bool(_own_mentions(message, me))
 
 
 def question_text(message: Message, me: User) -> str:
-    """The message text without the bot's own @mentions."""
+    """The message's own words (text or caption) without the bot's @mentions."""
     text = message.text or message.caption or ""
     spans = _own_mentions(message, me)
     if not spans:
@@ -60,20 +54,42 @@ def question_text(message: Message, me: User) -> str:
         kept.append(encoded[position * 2:offset * 2])
         position = offset + length
     kept.append(encoded[position * 2:])
-    return " ".join(b"".join(kept).decode("utf-16-le").split())
+    return _SPACES.sub(" ", b"".join(kept).decode("utf-16-le")).strip()
 
 
-def question_of(message: Message, me: User, text: str) -> Question:
+def referred(message: Message, me: User) -> list[str]:
+    """What the question refers to, as quoted blocks: a forwarded message, a reply, a quote.
+
+    A plain reply to the bot's own message adds nothing (it is in the history
+    already); a quoted part of it does (it says which part the question is about).
+    """
+    blocks = []
+    quoted = quoted_context(message)
+    if quoted is not None and (quoted.kind != "reply" or not is_reply_to(message, me.id)):
+        blocks.append(quoted_block(quoted))
+    if (forwarded := forwarded_context(message)) is not None:
+        blocks.append(quoted_block(forwarded))
+    return blocks
+
+
+def compose(*parts: str) -> str:
+    """A question's text from its parts (quoted context, documents, the user's words)."""
+    return "\n\n".join(part for part in parts if part.strip())
+
+
+def question_of(message: Message, text: str, *,
+                attachments: tuple[AttachmentRecord, ...] = ()) -> Question:
     """The service's view of an addressed message."""
     return Question(
         key=chat_key(message),
         text=text,
         author_id=message.from_user.id if message.from_user else message.chat.id,
-        author_name=display_name(message),
+        author_name=sender_name(message),
         message_id=message.message_id,
         chat_type=message.chat.type,
         chat_title=message.chat.title,
         language=language(message),
+        attachments=attachments,
     )
 
 

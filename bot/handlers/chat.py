@@ -8,8 +8,16 @@ from aiogram import F, Router
 from aiogram.types import Message
 
 from bot.handlers.access import over_rate_limit
-from bot.handlers.addressing import is_addressed, language, question_of, question_text
+from bot.handlers.addressing import (
+    compose,
+    is_addressed,
+    language,
+    question_of,
+    question_text,
+    referred,
+)
 from bot.handlers.deps import Deps
+from bot.services.questions import Question
 from bot.texts import t
 
 log = logging.getLogger(__name__)
@@ -26,17 +34,24 @@ async def on_text(message: Message, deps: Deps) -> None:
     """Store a question addressed to the bot and start answering it (returns at once)."""
     if not is_addressed(message, deps.me):
         return
-    text = question_text(message, deps.me)
-    if not text:
+    words = question_text(message, deps.me)
+    context = referred(message, deps.me)
+    if not words and not context:
         await message.reply(t("empty_question", language(message)))
         return
+    if message.forward_origin is not None:
+        words = ""  # a forwarded message is the quoted block itself
     if await over_rate_limit(message, deps):
         return
-    author = message.from_user.id if message.from_user else None
-    question = question_of(message, deps.me, text)
-    if not await deps.answers.ask(question, budget_exempt=deps.access.is_admin(author)):
-        log.info("message %s in chat %s was answered before", message.message_id,
-                 message.chat.id)
+    await ask(deps, question_of(message, compose(*context, words)))
+
+
+async def ask(deps: Deps, question: Question) -> None:
+    """Hand a question to the answer service (bot admins are exempt from token budgets)."""
+    if not await deps.answers.ask(question, budget_exempt=deps.access.is_admin(
+            question.author_id)):
+        log.info("message %s in chat %s was answered before", question.message_id,
+                 question.key.chat_id)
 
 
 async def on_unknown_command(message: Message, deps: Deps) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aiogram.types import User
+from aiogram.types import Message, User
 
 from bot.coordination.base import Turns
 from bot.handlers.permissions import AdminChecker
+from bot.media import AlbumCollector, Intake
 from bot.services.access import AccessPolicy
 from bot.services.answering import AnswerService
 from bot.services.chat_settings import ChatSettingsService
@@ -29,3 +30,5 @@ class Deps:
     admins: AdminChecker
     streamer: Streamer
     usage: UsageService
+    intake: Intake
+    albums: AlbumCollector[Message]

@@ -12,6 +12,8 @@ they return into the question they send to the model.
 - :func:`quoted_context` and :func:`forwarded_context` describe what a message
   replies to, quotes or forwards; :func:`quoted_block` renders it;
   :func:`is_reply_to` tells replies to the bot's own messages apart.
+- :class:`Intake` turns a question's files into its parts (photos by file id,
+  documents' text, transcripts through :class:`~bot.media.transcription.Transcriber`).
 - Failures are :class:`MediaError` subclasses (see :mod:`bot.media.errors`).
 """
 
@@ -24,8 +26,10 @@ from bot.media.errors import (
     FileTooLarge,
     MediaError,
     NoTextFound,
+    TranscriptionFailed,
     UnsupportedDocument,
 )
+from bot.media.intake import Intake, IntakeLimits, Parts, SpeechToText
 from bot.media.photos import choose_photo, image_mime
 from bot.media.quotes import (
     QuotedContext,
@@ -44,9 +48,14 @@ __all__ = [
     "ExtractedDocument",
     "FileDownloader",
     "FileTooLarge",
+    "Intake",
+    "IntakeLimits",
     "MediaError",
     "NoTextFound",
+    "Parts",
     "QuotedContext",
+    "SpeechToText",
+    "TranscriptionFailed",
     "UnsupportedDocument",
     "choose_photo",
     "document_block",

@@ -52,9 +52,9 @@ class FileDownloader:
         Raises :class:`FileTooLarge` over ``max_bytes`` (however the size is
         learnt) and :class:`DownloadFailed` when Telegram or the network fails.
         """
-        self._check_size(size_hint)
+        self.check_size(size_hint)
         file_path, file_size = await self._locate(file_id)
-        self._check_size(file_size)
+        self.check_size(file_size)
         if PurePosixPath(file_path).is_absolute():
             # A local Bot API server (``--local``) names a file on its own disk.
             data = await asyncio.to_thread(read_local, file_path, self.max_bytes)
@@ -65,7 +65,8 @@ class FileDownloader:
         log.debug("downloaded file %s: %d bytes", file_id, len(data))
         return data
 
-    def _check_size(self, size: int | None) -> None:
+    def check_size(self, size: int | None) -> None:
+        """Raise :class:`FileTooLarge` when a known size is over the cap."""
         if size is not None and size > self.max_bytes:
             raise FileTooLarge(size=size, limit=self.max_bytes)
 
@@ -93,7 +94,7 @@ class FileDownloader:
                     raise DownloadFailed(
                         f"download answered HTTP {response.status}", status=response.status
                     )
-                self._check_size(response.content_length)
+                self.check_size(response.content_length)
                 return await self._read_capped(response)
         except (aiohttp.ClientError, TimeoutError) as exc:
             error = exc  # raised below, outside this block, so no __context__ keeps it

@@ -10,7 +10,8 @@ token)::
     ├── DownloadFailed          getFile or the download failed; ``status`` when HTTP said so
     ├── UnsupportedDocument     not a text, PDF or DOCX file, or a corrupt one
     ├── EncryptedDocument       a password-protected PDF
-    └── NoTextFound             nothing to read: a scanned PDF, an empty file
+    ├── NoTextFound             nothing to read: a scanned PDF, an empty file
+    └── TranscriptionFailed     the speech-to-text endpoint failed; ``reason`` is its kind
 
 ``MediaError.kind`` is a short stable word for each class, for logs and for
 callers that map failures to user-facing texts.
@@ -74,3 +75,13 @@ class NoTextFound(MediaError):
     """A readable document without any text in it (a scanned PDF, an empty file)."""
 
     kind = "no_text"
+
+
+class TranscriptionFailed(MediaError):
+    """The speech-to-text endpoint could not turn a voice message into text."""
+
+    kind = "transcription"
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason  # the provider failure's kind (timeout, unavailable, ...)

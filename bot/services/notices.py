@@ -54,19 +54,19 @@ def _ending_notice(outcome: Outcome, language: str, *, max_chars: int) -> str | 
     if ending is Ending.FAILED and outcome.error is not None:
         return failure_text(outcome.error, language)
     if ending is Ending.INTERRUPTED and outcome.error is not None:
-        return t("footer_interrupted", language, reason=reason(outcome.error, language))
+        return t("footer_interrupted", language, reason=reason(outcome.error.kind, language))
     return None
 
 
-def reason(error: ProviderError, language: str) -> str:
-    """A few words saying what kind of failure ``error`` is."""
-    return t(_REASONS.get(error.kind, "reason_unavailable"), language)
+def reason(kind: str, language: str) -> str:
+    """A few words saying what a kind of provider failure (``ProviderError.kind``) is."""
+    return t(_REASONS.get(kind, "reason_unavailable"), language)
 
 
 def failure_text(error: ProviderError, language: str) -> str:
     """A friendly explanation of a provider failure, with what to try."""
     if isinstance(error, AllProvidersFailed):
-        details = "\n".join(f"• {failure.provider or '?'}: {reason(failure, language)}"
+        details = "\n".join(f"• {failure.provider or '?'}: {reason(failure.kind, language)}"
                             for failure in error.failures)
         return t("error_all_failed", language, details=details)
     provider = error.provider or "?"

@@ -58,7 +58,9 @@ async def test_a_sticker_gets_a_friendly_reply(harness: Harness) -> None:
                           "width": 512, "height": 512, "is_animated": False,
                           "is_video": False}
     await harness.send(update)
-    assert harness.last_text(USER) == "I can only read text. Send your question as a message."
+    assert harness.last_text(USER) == (
+        "I can read text, photos, voice messages and documents (text, PDF, DOCX), "
+        "but not this kind of message.")
     assert harness.providers.requests == []
 
 

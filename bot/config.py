@@ -152,6 +152,12 @@ class Settings(BaseSettings):
     def _known_provider(cls, value: str | None) -> str | None:
         return value.strip().lower() or None if value else None
 
+    @field_validator("max_output_tokens", "transcribe_provider", "transcribe_model",
+                     mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("webhook_url")
     @classmethod
     def _webhook_url(cls, value: str | None) -> str | None:

@@ -11,7 +11,9 @@ Sections (each in its own module of ``bench/streaming/``):
 
 1. latency (real clock, fake Bot API in another process): from the provider's
    first piece to the first visible text, and from the moment the model has
-   written the first whole word to the moment a reader sees it;
+   written the first whole word to the moment a reader sees it; then (1b) from
+   the provider's last piece to the final text, and from a reasoning model's
+   first thought to its visible "thinking" status;
 2. a 60 s answer in a private chat and in a group (time compressed: one
    virtual clock drives the provider, the streamer and the fake's flood control);
 3. 1, 100 and 1,000 concurrent streams (real clock, fake Bot API in another
@@ -33,6 +35,7 @@ if str(ROOT) not in sys.path:  # `python bench/bench_streaming.py` from the root
     sys.path.insert(0, str(ROOT))
 
 from bench.streaming.concurrency import bench_concurrency  # noqa: E402
+from bench.streaming.endings import bench_endings  # noqa: E402
 from bench.streaming.latency import bench_latency  # noqa: E402
 from bench.streaming.long_answer import bench_long_answer  # noqa: E402
 from bench.streaming.remote import RemoteTelegram  # noqa: E402
@@ -54,6 +57,7 @@ async def main() -> None:
     remote = RemoteTelegram()
     try:
         await bench_latency(remote, args.answers, rng)
+        await bench_endings(remote, max(10, args.answers // 3), rng)
         await bench_long_answer(args.long, rng)
         await bench_concurrency(
             remote, [int(s) for s in args.streams.split(",")], args.seconds, rng

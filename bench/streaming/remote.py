@@ -39,13 +39,23 @@ def _report(telegram: FakeTelegram) -> dict[str, Any]:
             seen = first.setdefault(call.chat_id, [])
             if len(seen) < 4:
                 seen.append((call.at, str(call.params.get("text", ""))[:80]))
+    visible = {chat: telegram.visible_texts(chat) for chat in chats}
     return {
         "calls": len(telegram.log),
         "by_method": Counter(c.method for c in telegram.log),
         "429": telegram.count_429,
         "first": first,
-        "visible": {chat: telegram.visible_texts(chat) for chat in chats},
+        "visible": visible,
+        "final": {chat: _shown_at(telegram, chat, texts[-1]) for chat, texts in visible.items()
+                  if texts},
     }
+
+
+def _shown_at(telegram: FakeTelegram, chat: int, text: str) -> float | None:
+    """When the chat's last message first showed ``text`` (its final look)."""
+    return next((c.at for c in telegram.log if c.chat_id == chat and c.status == 200
+                 and c.method in MESSAGE_METHODS
+                 and str(c.params.get("text", "")).strip() == text), None)
 
 
 class RemoteTelegram:

@@ -16,11 +16,13 @@ from aiogram.methods import SendMessage
 
 from bot.clock import wait_event
 from bot.coordination.memory_pacing import MemoryCallLimiter, MemoryPaceStore
-from bot.streaming import StreamConfig
+from bot.streaming import ChatTarget, StreamConfig
+from bot.streaming import streamer as streamer_module
 from bot.streaming.calls import Outcome, classify
 from bot.streaming.pacing import ChatPace
 from bot.streaming.render import Rendered, render_markdown, with_footer
 from tests.fakes.telegram import FakeClock
+from tests.streaming.conftest import StreamerFactory
 
 METHOD = SendMessage(chat_id=1, text="x")
 
@@ -158,3 +160,14 @@ async def test_try_acquire_takes_only_a_free_slot() -> None:
     assert not await limiter.try_acquire()  # would have to wait: skipped, nothing booked
     clock.advance(0.1)
     assert await limiter.try_acquire()
+
+
+async def test_chats_that_are_done_are_forgotten(make_streamer: StreamerFactory,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(streamer_module, "_PRUNE_ABOVE", 8)
+    streamer = make_streamer()
+    for chat in range(1, 40):
+        async with streamer.open(ChatTarget(chat, private=True)) as writer:
+            writer.append("ok")
+            await writer.finish()
+    assert streamer.tracked_chats <= 2 * (8 + 1)  # not one entry per chat ever seen

@@ -239,3 +239,28 @@ async def test_a_reply_quoting_another_users_message_asks_about_it(harness: Harn
     question = harness.provider_bodies("openai")[0]["messages"][-1]["content"]
     assert question == ("User2000: Replying to this part of a message from User3000:\n"
                         "> by 5%\n\nis that a lot?")
+
+
+async def test_a_forwarded_message_is_asked_about_with_its_author(harness: Harness) -> None:
+    harness.providers.script("openai", lambda body: "ok")
+    origin = harness.telegram.origin_channel(-100900, 3, title="Release notes")
+    await harness.send(harness.telegram.private_message(
+        USER, "Version 2 drops Python 3.8.", forward_origin=origin))
+    question = harness.provider_bodies("openai")[0]["messages"][-1]["content"]
+    assert question == "Forwarded message from Release notes:\n> Version 2 drops Python 3.8."
+
+
+async def test_a_reply_to_a_message_of_another_chat_and_to_the_bot(harness: Harness) -> None:
+    harness.providers.script("openai", lambda body: "Bot's answer.")
+    origin = harness.telegram.origin_user(OTHER)
+    await harness.send(harness.telegram.private_message(
+        USER, "what does it mean?", quote={"text": "Prices rose", "position": 0},
+        external_reply=harness.telegram.external_reply(origin, chat_id=-100500, message_id=9)))
+    question = harness.provider_bodies("openai")[0]["messages"][-1]["content"]
+    assert question == ("Replying to a message from User3000 in another chat:\n"
+                        "> Prices rose\n\nwhat does it mean?")
+    # A plain reply to the bot's own message adds nothing: it is in the history already.
+    answer = harness.telegram.messages(USER)[-1]
+    await harness.send(harness.telegram.private_message(
+        USER, "shorter please", reply_to_message_id=answer.message_id))
+    assert harness.provider_bodies("openai")[1]["messages"][-1]["content"] == "shorter please"

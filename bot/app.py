@@ -26,6 +26,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.client import ObeyFloodControl, create_bot
+from bot.clock import LoopClock
 from bot.config import ConfigError, Settings
 from bot.coordination.base import Coordination
 from bot.coordination.memory import in_memory
@@ -39,7 +40,8 @@ from bot.handlers.updates import UpdateTracker
 from bot.media import AlbumCollector, FileDownloader, Intake, IntakeLimits
 from bot.media.transcription import Transcriber
 from bot.services.access import AccessPolicy
-from bot.services.answering import AnswerLimits, AnswerService
+from bot.services.answer_unit import AnswerLimits, AnswerParts
+from bot.services.answering import AnswerService
 from bot.services.chat_settings import ChatSettingsService
 from bot.services.context import ContextBudget
 from bot.services.images import ContextImages
@@ -127,11 +129,12 @@ async def application(settings: Settings) -> AsyncIterator[Application]:
         records = AnswerRecords(db, control, ContextBudget(
             settings.history_max_messages, settings.history_max_chars,
             settings.history_max_images), coordination.workers.worker_id)
-        answers = AnswerService(records, control, coordination.turns, streamer, AnswerLimits(
+        limits = AnswerLimits(
             max_chars=settings.answer_max_chars, daily_tokens=settings.daily_token_limit,
             max_output_tokens=settings.max_output_tokens,
-            show_reasoning=settings.show_reasoning == "collapsed"),
-            images=ContextImages(downloader))
+            show_reasoning=settings.show_reasoning == "collapsed")
+        answers = AnswerService(AnswerParts(records, control, coordination.turns, streamer,
+                                            ContextImages(downloader), limits, LoopClock()))
         stack.push_async_callback(answers.aclose)  # before the streamer and the database close
         deps = Deps(
             me=me, answers=answers,

@@ -10,7 +10,7 @@ from bot.coordination.base import ChatKey
 from bot.handlers.access import over_rate_limit
 from bot.handlers.addressing import chat_key, language, target_of
 from bot.handlers.deps import Deps
-from bot.services.answering import STOP_CALLBACK
+from bot.services.answer_unit import STOP_CALLBACK
 from bot.services.providers import NoProviderEnabled
 from bot.texts import language_of, t
 

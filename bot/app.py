@@ -35,6 +35,7 @@ from bot.handlers.access import AllowListMiddleware
 from bot.handlers.deps import Deps
 from bot.handlers.permissions import AdminChecker
 from bot.handlers.updates import UpdateTracker
+from bot.redaction import Redactor, secrets_of
 from bot.services.access import AccessPolicy
 from bot.services.answering import AnswerLimits, AnswerService
 from bot.services.chat_settings import ChatSettingsService
@@ -123,7 +124,7 @@ async def application(settings: Settings) -> AsyncIterator[Application]:
             chat_settings=ChatSettingsService(db, control,
                                               prompt_limit=settings.system_prompt_max_chars),
             control=control, turns=coordination.turns, access=access,
-            admins=AdminChecker(access), streamer=streamer,
+            admins=AdminChecker(access), streamer=streamer, redact=Redactor(secrets_of(settings)),
         )
         recovery = Recovery(db, coordination.workers, answers, streamer.close_interrupted)
         await recovery.sweep()

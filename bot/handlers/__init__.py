@@ -2,10 +2,13 @@
 
 from aiogram import Router
 
-from bot.handlers import chat, commands, errors, model, providers_admin, system
+from bot.handlers import buttons, chat, commands, errors, model, providers_admin, system
 
 
 def routers() -> list[Router]:
-    """A fresh set of routers (a router joins one dispatcher only); commands before text."""
+    """A fresh set of routers (a router joins one dispatcher only); commands before text.
+
+    ``buttons`` comes last: it answers the callback queries no other router took.
+    """
     return [module.create_router() for module in
-            (errors, commands, model, system, providers_admin, chat)]
+            (errors, commands, model, system, providers_admin, chat, buttons)]

@@ -8,6 +8,7 @@ from aiogram.types import User
 
 from bot.coordination.base import Turns
 from bot.handlers.permissions import AdminChecker
+from bot.redaction import Redactor
 from bot.services.access import AccessPolicy
 from bot.services.answering import AnswerService
 from bot.services.chat_settings import ChatSettingsService
@@ -27,3 +28,4 @@ class Deps:
     access: AccessPolicy
     admins: AdminChecker
     streamer: Streamer
+    redact: Redactor  # for upstream texts shown to bot admins

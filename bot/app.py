@@ -148,8 +148,10 @@ async def identify(bot: Bot, api_url: str) -> User:
     except TelegramUnauthorizedError:
         raise ConfigError("BOT_TOKEN: Telegram refused this token") from None
     except TelegramNetworkError as exc:
+        # aiohttp's message may quote the request URL, token and all: the caller redacts it.
+        reason = exc.message.splitlines()[0] if exc.message else type(exc).__name__
         raise ConfigError(f"TELEGRAM_API_URL: cannot reach the Bot API at {api_url} "
-                          f"({exc.message})") from None
+                          f"({reason})") from None
     except (TelegramAPIError, ClientDecodeError, ValidationError):
         raise ConfigError(f"TELEGRAM_API_URL: {api_url} does not answer like a Bot API "
                           f"server") from None

@@ -69,12 +69,13 @@ class ScriptedFailure:
 class RawAnswer:
     """A body that is not the Bot API's answer (a proxy's page, an emulator's garbage).
 
-    ``body`` is the text, or builds it from the request's path (a page quoting the URL).
+    ``body`` is the text or bytes, or builds the text from the request's path (a
+    page quoting the URL).
     """
 
     method: str  # lower case
     status: int
-    body: str | Callable[[str], str]
+    body: str | bytes | Callable[[str], str]
     content_type: str
     times: int
 
@@ -88,4 +89,6 @@ class RawAnswer:
     def response(self, request: web.Request) -> web.Response:
         """The HTTP response, as the server sends it."""
         body = self.body(request.path) if callable(self.body) else self.body
+        if isinstance(body, bytes):
+            return web.Response(status=self.status, body=body, content_type=self.content_type)
         return web.Response(status=self.status, text=body, content_type=self.content_type)

@@ -44,7 +44,7 @@ class Scripting(TelegramState):
     def answer_raw(
         self,
         method: str,
-        body: str | Callable[[str], str],
+        body: str | bytes | Callable[[str], str],
         *,
         status: int = 200,
         content_type: str = "text/html",
@@ -53,8 +53,9 @@ class Scripting(TelegramState):
         """Answer the next ``times`` calls of ``method`` with ``body``, not the Bot API's JSON.
 
         What a proxy, an emulator or a half-broken server sends: an HTML page,
-        garbage, or JSON that does not validate. ``body`` may be a function of
-        the request's path (a page that quotes the URL asked for).
+        garbage (bytes that are not even text), or JSON that does not validate.
+        ``body`` may be a function of the request's path (a page that quotes the
+        URL asked for).
         """
         self._raw_answers.append(RawAnswer(method.lower(), status, body, content_type, times))
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
 
 from tests.bot.conftest import GROUP, OTHER, USER, Harness
-from tests.fakes.telegram import NOT_MODIFIED
+from tests.fakes.telegram import NOT_MODIFIED, QUERY_INVALID
 
 APOLOGY = "Sorry, something went wrong on my side. Please try again."
 
@@ -89,3 +90,14 @@ async def test_a_failing_button_is_answered_with_an_apology_not_a_message(
     assert answers(harness)[-1]["text"] == APOLOGY
     assert harness.last_text(GROUP).startswith("Model in this chat:")
     assert APOLOGY not in harness.texts(GROUP)
+
+
+async def test_an_expired_query_is_no_error(harness: Harness,
+                                            caplog: pytest.LogCaptureFixture) -> None:
+    await harness.send(harness.telegram.private_message(USER, "/model"))
+    harness.telegram.fail_next("answerCallbackQuery", status=400, description=QUERY_INVALID)
+    await harness.press(USER, USER, "flowgpt")
+    assert harness.last_text(USER) == "Models of flowgpt:"
+    assert len(harness.telegram.calls("answerCallbackQuery")) == 1  # not tried again
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert APOLOGY not in harness.texts(USER)

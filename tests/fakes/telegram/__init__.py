@@ -56,7 +56,7 @@ Modules: ``clock`` (time), ``session`` (aiogram's side), ``records``, ``errors``
 """
 
 from tests.fakes.telegram.clock import FakeClock, NowClock
-from tests.fakes.telegram.errors import NOT_MODIFIED, TelegramError
+from tests.fakes.telegram.errors import NOT_MODIFIED, QUERY_INVALID, TelegramError
 from tests.fakes.telegram.flood import FloodRules
 from tests.fakes.telegram.media import DEFAULT_SIZES, jpeg_stub
 from tests.fakes.telegram.records import Call, FakeMessage
@@ -67,6 +67,7 @@ from tests.fakes.telegram.validation import utf16_units
 __all__ = [
     "DEFAULT_SIZES",
     "NOT_MODIFIED",
+    "QUERY_INVALID",
     "Call",
     "FakeClock",
     "FakeMessage",

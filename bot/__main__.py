@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import sys
 
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import ClientDecodeError, TelegramAPIError
 
 from bot.app import Application, application, register_commands
 from bot.config import ConfigError, Settings, load_settings
+from bot.logs import configure_logging
+from bot.redaction import Redactor, secrets_in, secrets_of
 
 log = logging.getLogger("bot")
 
@@ -49,25 +52,34 @@ async def shutdown(app: Application, grace: float) -> None:
     await app.deps.answers.shutdown(grace)
     try:
         await app.updates.confirm(app.bot)
-    except TelegramAPIError as exc:  # not worth failing a clean stop over
+    except (TelegramAPIError, ClientDecodeError) as exc:  # not worth failing a clean stop over
         log.warning("could not confirm the last updates: %s", exc)
 
 
 def main() -> int:
-    """Entry point: configuration problems are one line on stderr and exit status 2."""
+    """Entry point: configuration problems are one line on stderr and exit status 2.
+
+    Nothing the process writes carries a secret: the log and that line are redacted.
+    """
+    redact = Redactor(secrets_in(os.environ))
     try:
         settings = load_settings()
     except ConfigError as exc:
-        print(f"configuration error: {exc}", file=sys.stderr)
-        return 2
-    logging.basicConfig(level=settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        return configuration_error(exc, redact)
+    redact = Redactor([*secrets_in(os.environ), *secrets_of(settings)])
+    configure_logging(settings.log_level, redact)
     try:
         asyncio.run(serve(settings))
     except ConfigError as exc:
-        print(f"configuration error: {exc}", file=sys.stderr)
-        return 2
+        return configuration_error(exc, redact)
     return 0
+
+
+def configuration_error(error: ConfigError, redact: Redactor) -> int:
+    """Print the problem as one line on stderr; the exit status for it."""
+    line = " ".join(str(error).split())
+    print(f"configuration error: {redact(line)}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

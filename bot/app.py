@@ -39,6 +39,7 @@ from bot.handlers.permissions import AdminChecker
 from bot.handlers.updates import UpdateTracker
 from bot.media import AlbumCollector, FileDownloader, Intake, IntakeLimits
 from bot.media.transcription import Transcriber
+from bot.redaction import Redactor, secrets_of
 from bot.services.access import AccessPolicy
 from bot.services.answer_unit import AnswerLimits, AnswerParts
 from bot.services.answering import AnswerService
@@ -142,7 +143,7 @@ async def application(settings: Settings) -> AsyncIterator[Application]:
                                               prompt_limit=settings.system_prompt_max_chars),
             control=control, turns=coordination.turns, access=access,
             admins=AdminChecker(access), streamer=streamer, usage=UsageService(db),
-            intake=intake, albums=AlbumCollector(),
+            intake=intake, albums=AlbumCollector(), redact=Redactor(secrets_of(settings)),
         )
         recovery = Recovery(db, coordination.workers, answers, streamer.close_interrupted)
         await recovery.sweep()
@@ -166,8 +167,10 @@ async def identify(bot: Bot, api_url: str) -> User:
     except TelegramUnauthorizedError:
         raise ConfigError("BOT_TOKEN: Telegram refused this token") from None
     except TelegramNetworkError as exc:
+        # aiohttp's message may quote the request URL, token and all: the caller redacts it.
+        reason = exc.message.splitlines()[0] if exc.message else type(exc).__name__
         raise ConfigError(f"TELEGRAM_API_URL: cannot reach the Bot API at {api_url} "
-                          f"({exc.message})") from None
+                          f"({reason})") from None
     except (TelegramAPIError, ClientDecodeError, ValidationError):
         raise ConfigError(f"TELEGRAM_API_URL: {api_url} does not answer like a Bot API "
                           f"server") from None

@@ -11,7 +11,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.exceptions import TelegramRetryAfter
+from aiogram.exceptions import ClientDecodeError, TelegramRetryAfter
 from aiogram.methods import EditMessageText, Response, SendMessage, TelegramMethod
 from aiogram.methods.base import TelegramType
 
@@ -68,6 +68,25 @@ class ObeyFloodControl(BaseRequestMiddleware):
         raise AssertionError("unreachable")
 
 
+class UndecodableAnswers(BaseRequestMiddleware):
+    """A body that is not even UTF-8 text (no Bot API server sent it) is a decode error.
+
+    aiohttp's ``text()`` raises ``UnicodeDecodeError`` and aiogram lets it
+    through; every caller here handles aiogram's ``ClientDecodeError`` instead.
+    """
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        try:
+            return await make_request(bot, method)
+        except UnicodeDecodeError as exc:
+            raise ClientDecodeError("Failed to decode object", exc, "(not UTF-8 text)") from exc
+
+
 class FitText(BaseRequestMiddleware):
     """No message text over Telegram's limit leaves this client: a too long one is shortened.
 
@@ -94,6 +113,7 @@ def create_bot(token: str, api_url: str, *, replies: ObeyFloodControl | None = N
     texts that fit, replies that arrive even when their question was deleted).
     """
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_url))
+    session.middleware(UndecodableAnswers())
     if replies is None:
         return Bot(token, session=session)
     session.middleware(replies)

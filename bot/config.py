@@ -231,12 +231,9 @@ class Settings(BaseSettings):
         )
 
     @property
-    def secrets(self) -> list[str]:
-        """Every secret value configured (the token, keys): they must never be shown."""
-        values = [self.bot_token, self.openai_api_key, self.webhook_secret, self.redis_url]
-        found = [v.get_secret_value() for v in values if v is not None]
-        found += [e.api_key for e in self._endpoints.values() if e.api_key]
-        return [value for value in found if value]
+    def endpoint_keys(self) -> list[str]:
+        """The API keys of the endpoints named in PROVIDERS (secrets never to be shown)."""
+        return [e.api_key for e in self._endpoints.values() if e.api_key]
 
 
 def load_settings(**overrides: Any) -> Settings:

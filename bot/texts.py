@@ -38,7 +38,24 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "{provider} takes any model name: send /model {provider}:NAME",
         "ru": "{provider} принимает любое имя модели: отправьте /model {provider}:ИМЯ",
     },
+    "model_pick_page": {
+        "en": "Models of {provider} (page {page} of {pages}):",
+        "ru": "Модели провайдера {provider} (страница {page} из {pages}):",
+    },
     "model_set": {"en": "Model set: {choice}", "ru": "Модель выбрана: {choice}"},
+    "model_not_offered": {
+        "en": "{provider} has no model {model}",
+        "ru": "у {provider} нет модели {model}",
+    },
+    "any_model": {"en": "any model", "ru": "любая модель"},
+    "more_models": {"en": "… and {count} more; see /model", "ru": "… и ещё {count}; см. /model"},
+    "more_items": {"en": "… and {count} more", "ru": "… и ещё {count}"},
+    "previous_page": {"en": "◀", "ru": "◀"},
+    "next_page": {"en": "▶", "ru": "▶"},
+    "stale_button": {
+        "en": "This button no longer works. Send the command again.",
+        "ru": "Эта кнопка больше не работает. Отправьте команду ещё раз.",
+    },
     "model_unknown": {
         "en": "I don't know that one: {reason}\nAvailable: {available}",
         "ru": "Такого нет: {reason}\nДоступно: {available}",
@@ -61,6 +78,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "ru": "Эта команда только для администраторов бота.",
     },
     "system_show": {"en": "System prompt:\n\n{prompt}", "ru": "Системный промпт:\n\n{prompt}"},
+    "system_show_part": {
+        "en": "System prompt ({length} characters; its beginning):\n\n{prompt}",
+        "ru": "Системный промпт ({length} симв.; начало):\n\n{prompt}",
+    },
     "system_none": {
         "en": "No system prompt is set. Set one with /system <text>.",
         "ru": "Системный промпт не задан. Задайте его: /system <текст>.",
@@ -298,6 +319,10 @@ _TEXTS: dict[str, dict[str, str]] = {
     "providers_line": {
         "en": "{mark} {name} — {state}; last ok: {ok}; last error: {error}; first piece: {ttfp}",
         "ru": "{mark} {name} — {state}; успех: {ok}; ошибка: {error}; первый фрагмент: {ttfp}",
+    },
+    "providers_private_details": {
+        "en": "Error details are shown only in a private chat with me.",
+        "ru": "Подробности ошибок я показываю только в личном чате.",
     },
     "providers_enabled": {"en": "on", "ru": "вкл"},
     "providers_disabled": {"en": "off", "ru": "выкл"},

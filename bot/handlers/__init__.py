@@ -3,6 +3,7 @@
 from aiogram import Router
 
 from bot.handlers import (
+    buttons,
     chat,
     commands,
     errors,
@@ -15,6 +16,9 @@ from bot.handlers import (
 
 
 def routers() -> list[Router]:
-    """A fresh set of routers (a router joins one dispatcher only); commands before text."""
+    """A fresh set of routers (a router joins one dispatcher only); commands before text.
+
+    ``buttons`` comes last: it answers the callback queries no other router took.
+    """
     return [module.create_router() for module in
-            (errors, commands, model, system, providers_admin, usage, media, chat)]
+            (errors, commands, model, system, providers_admin, usage, media, chat, buttons)]

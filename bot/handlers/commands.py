@@ -10,6 +10,7 @@ from bot.coordination.base import ChatKey
 from bot.handlers.access import over_rate_limit
 from bot.handlers.addressing import chat_key, language, target_of
 from bot.handlers.deps import Deps
+from bot.handlers.replies import shown
 from bot.services.answer_unit import STOP_CALLBACK
 from bot.services.providers import NoProviderEnabled
 from bot.texts import language_of, t
@@ -19,7 +20,7 @@ async def on_help(message: Message, deps: Deps) -> None:
     """What the bot does, the model in effect, the commands."""
     lang = language(message)
     try:
-        choice = str((await deps.chat_settings.view(chat_key(message))).choice)
+        choice = shown((await deps.chat_settings.view(chat_key(message))).choice)
     except NoProviderEnabled:
         choice = "-"
     await message.reply(t("help", lang, choice=choice))

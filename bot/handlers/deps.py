@@ -9,6 +9,7 @@ from aiogram.types import Message, User
 from bot.coordination.base import Turns
 from bot.handlers.permissions import AdminChecker
 from bot.media import AlbumCollector, Intake
+from bot.redaction import Redactor
 from bot.services.access import AccessPolicy
 from bot.services.answering import AnswerService
 from bot.services.chat_settings import ChatSettingsService
@@ -32,3 +33,4 @@ class Deps:
     usage: UsageService
     intake: Intake
     albums: AlbumCollector[Message]
+    redact: Redactor  # for upstream texts shown to bot admins

@@ -26,15 +26,20 @@ async def on_error(event: ErrorEvent, deps: Deps) -> bool:
     """Handle the exception so that updates keep flowing; the user gets a reason, not silence.
 
     Every callback query is answered (the client shows a spinner until then);
-    a button tapped twice (``message is not modified``) needs no apology.
+    a button tapped twice (``message is not modified``) needs no apology, and
+    an expired query cannot be answered at all.
     """
     error, update = event.exception, event.update
     query = update.callback_query
     message = update.message or (query.message if query else None)
+    failed = False
     if isinstance(error, TelegramForbiddenError):
         log.info("update %s: chat is gone (%s)", update.update_id, error.message)
     elif isinstance(error, TelegramBadRequest) and "not modified" in error.message.lower():
         log.debug("update %s: nothing to change", update.update_id)
+    elif isinstance(error, TelegramBadRequest) and "query is too old" in error.message.lower():
+        log.info("update %s: the button's query expired", update.update_id)
+        query = None
     elif isinstance(error, TelegramMigrateToChat) and isinstance(message, Message):
         moved = await deps.chat_settings.migrate(message.chat.id, error.migrate_to_chat_id)
         deps.streamer.moved(message.chat.id, error.migrate_to_chat_id)
@@ -42,10 +47,11 @@ async def on_error(event: ErrorEvent, deps: Deps) -> bool:
                  message.chat.id, error.migrate_to_chat_id, moved)
     else:
         log.error("update %s failed", update.update_id, exc_info=error)
+        failed = True
         if query is None and isinstance(message, Message):
             await _apologise(message)
     if query is not None:
-        await _answer(query)
+        await _answer(query, apologise=failed)
     return True
 
 
@@ -56,10 +62,11 @@ async def _apologise(message: Message) -> None:
         log.warning("could not apologise in chat %s: %s", message.chat.id, reply_error)
 
 
-async def _answer(query: CallbackQuery) -> None:
+async def _answer(query: CallbackQuery, *, apologise: bool) -> None:
+    text = t("apology", language_of(query.from_user.language_code)) if apologise else None
     # Answered already by the handler, or too old: then there is nothing left to do.
     with contextlib.suppress(TelegramAPIError, ClientDecodeError):
-        await query.answer(t("apology", language_of(query.from_user.language_code)))
+        await query.answer(text)
 
 
 def create_router() -> Router:

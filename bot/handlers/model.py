@@ -1,26 +1,25 @@
-"""/model and its inline keyboard: providers, then that provider's models."""
+"""/model and its inline keyboard: providers, then that provider's models, page by page."""
 
 from __future__ import annotations
 
 from aiogram import Bot, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
-from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, User
 
 from bot.handlers.addressing import chat_key, language
 from bot.handlers.deps import Deps
-from bot.handlers.replies import available_text
+from bot.handlers.model_keyboards import (
+    MODELS_PER_PAGE,
+    ModelPick,
+    models_keyboard,
+    page_of,
+    providers_keyboard,
+)
+from bot.handlers.replies import shown, unknown_choice_text
 from bot.services.providers import NoProviderEnabled
 from bot.texts import language_of, t
 from providers.registry import Choice, ChoiceError
-
-
-class ModelPick(CallbackData, prefix="m"):
-    """An inline button of the /model keyboard (model by index: callback data is short)."""
-
-    action: str  # "provider" | "set" | "back"
-    provider: str = ""
-    index: int = -1
 
 
 async def on_model(message: Message, command: CommandObject, deps: Deps, bot: Bot) -> None:
@@ -34,8 +33,9 @@ async def on_model(message: Message, command: CommandObject, deps: Deps, bot: Bo
         except NoProviderEnabled:
             await message.reply(t("no_providers", lang))
             return
-        await message.reply(t("model_current", lang, choice=view.choice),
-                            reply_markup=providers_keyboard(deps, view.choice))
+        await message.reply(t("model_current", lang, choice=shown(view.choice)),
+                            reply_markup=providers_keyboard(deps.control.enabled,
+                                                            view.choice.provider, 0, lang))
         return
     if not await deps.admins.may_configure(bot, message.chat, message.from_user,
                                            message.sender_chat):
@@ -44,68 +44,67 @@ async def on_model(message: Message, command: CommandObject, deps: Deps, bot: Bo
     try:
         choice = deps.control.resolve(spec)
     except ChoiceError as exc:
-        await message.reply(t("model_unknown", lang, reason=exc,
-                              available=available_text(deps.control)))
+        await message.reply(unknown_choice_text(deps.control, exc, lang))
         return
     await deps.chat_settings.set_model(key, choice, chat_type=message.chat.type)
-    await message.reply(t("model_set", lang, choice=choice))
+    await message.reply(t("model_set", lang, choice=shown(choice)))
 
 
 async def on_model_button(query: CallbackQuery, callback_data: ModelPick, deps: Deps,
                           bot: Bot) -> None:
-    """Browse providers and models; choosing one follows the same rule as /model NAME."""
+    """Browse providers and models; choosing one follows the same rule as /model NAME.
+
+    The query is always answered: with an alert when the user may not choose.
+    """
     message = query.message
-    if not isinstance(message, Message):
-        await query.answer()
-        return
-    lang = language_of(query.from_user.language_code)
-    key = chat_key(message)
-    if callback_data.action == "provider" and deps.control.is_enabled(callback_data.provider):
-        provider = deps.control.registry.get(callback_data.provider)
-        text = (t("model_pick", lang, provider=provider.name) if provider.models
-                else t("model_any", lang, provider=provider.name))
-        await message.edit_text(text, reply_markup=models_keyboard(deps, provider.name, lang))
-        await query.answer()
-        return
-    if callback_data.action == "set" and deps.control.is_enabled(callback_data.provider):
-        if not await deps.admins.may_configure(bot, message.chat, query.from_user):
-            await query.answer(t("not_admin", lang), show_alert=True)
-            return
-        provider = deps.control.registry.get(callback_data.provider)
+    alert = None
+    if isinstance(message, Message):  # else too old to edit: only the spinner to stop
+        lang = language_of(query.from_user.language_code)
+        alert = await _pick(message, query.from_user, callback_data, deps, bot, lang)
+    await query.answer(alert, show_alert=alert is not None)
+
+
+async def _pick(message: Message, user: User, pick: ModelPick, deps: Deps, bot: Bot,
+                lang: str) -> str | None:
+    """Act on one button; the text of an alert for the user, or None."""
+    if pick.action in ("provider", "set") and deps.control.is_enabled(pick.provider):
+        provider = deps.control.registry.get(pick.provider)
         models = provider.models or (provider.default_model,)
-        if 0 <= callback_data.index < len(models):
-            choice = Choice(provider.name, models[callback_data.index])
-            await deps.chat_settings.set_model(key, choice, chat_type=message.chat.type)
-            await message.edit_text(t("model_set", lang, choice=choice))
-            await query.answer()
-            return
-    view = await deps.chat_settings.view(key)
-    await message.edit_text(t("model_current", lang, choice=view.choice),
-                            reply_markup=providers_keyboard(deps, view.choice))
-    await query.answer()
+        if pick.action == "provider":
+            page = page_of(len(models), MODELS_PER_PAGE, pick.page)
+            text = (t("model_any", lang, provider=provider.name) if not provider.models
+                    else t("model_pick", lang, provider=provider.name) if page.count == 1
+                    else t("model_pick_page", lang, provider=provider.name,
+                           page=page.number + 1, pages=page.count))
+            await _show(message, text, models_keyboard(provider.name, models, page, lang))
+            return None
+        if not await deps.admins.may_configure(bot, message.chat, user):
+            return t("not_admin", lang)
+        if 0 <= pick.index < len(models) and models[pick.index]:
+            choice = Choice(provider.name, models[pick.index])
+            await deps.chat_settings.set_model(chat_key(message), choice,
+                                               chat_type=message.chat.type)
+            await _show(message, t("model_set", lang, choice=shown(choice)))
+            return None
+    # "back", or a provider or model that is gone: the providers again.
+    try:
+        view = await deps.chat_settings.view(chat_key(message))
+    except NoProviderEnabled:
+        await _show(message, t("no_providers", lang))
+        return None
+    await _show(message, t("model_current", lang, choice=shown(view.choice)),
+                providers_keyboard(deps.control.enabled, view.choice.provider,
+                                   pick.page if pick.action == "back" else 0, lang))
+    return None
 
 
-def providers_keyboard(deps: Deps, current: Choice) -> InlineKeyboardMarkup:
-    """One button per enabled provider, the current one ticked."""
-    rows = [[InlineKeyboardButton(
-        text=("✓ " if name == current.provider else "") + name,
-        callback_data=ModelPick(action="provider", provider=name).pack())]
-        for name in deps.control.enabled]
-    return InlineKeyboardMarkup(inline_keyboard=rows)
-
-
-def models_keyboard(deps: Deps, provider_name: str, lang: str) -> InlineKeyboardMarkup:
-    """The provider's models, two per row, and a way back."""
-    provider = deps.control.registry.get(provider_name)
-    models = provider.models or (provider.default_model,)
-    buttons = [InlineKeyboardButton(
-        text=model, callback_data=ModelPick(action="set", provider=provider_name,
-                                            index=index).pack())
-        for index, model in enumerate(models) if model]
-    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
-    rows.append([InlineKeyboardButton(text=t("back", lang),
-                                      callback_data=ModelPick(action="back").pack())])
-    return InlineKeyboardMarkup(inline_keyboard=rows)
+async def _show(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Edit the keyboard's message; showing what it shows already (a double tap) is fine."""
+    try:
+        await message.edit_text(text, reply_markup=markup)
+    except TelegramBadRequest as exc:
+        if "message is not modified" not in exc.message.lower():
+            raise
 
 
 def create_router() -> Router:

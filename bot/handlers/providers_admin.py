@@ -8,7 +8,7 @@ from aiogram.types import Message
 
 from bot.handlers.addressing import language
 from bot.handlers.deps import Deps
-from bot.handlers.replies import status_lines
+from bot.handlers.replies import choice_problem, shown, status_lines
 from bot.services.providers import NoProviderEnabled
 from bot.texts import t
 from providers.registry import ChoiceError
@@ -29,14 +29,14 @@ async def on_providers(message: Message, command: CommandObject, deps: Deps) -> 
         elif verb == "default" and name:
             choice = deps.control.resolve(name)
             await deps.control.set_default(choice)
-            await message.reply(t("providers_changed", lang, what=f"default {choice}"))
+            await message.reply(t("providers_changed", lang, what=f"default {shown(choice)}"))
         elif verb == "check":
             await deps.control.check()
         elif verb:
             await message.reply(t("providers_usage", lang))
             return
     except ChoiceError as exc:
-        await message.reply(str(exc))
+        await message.reply(choice_problem(exc, lang))
         return
     except NoProviderEnabled:
         await message.reply(t("providers_last_enabled", lang))
@@ -46,7 +46,10 @@ async def on_providers(message: Message, command: CommandObject, deps: Deps) -> 
             default = str(deps.control.default_choice())
         except NoProviderEnabled:
             default = "-"
-        await message.reply(status_lines(await deps.control.statuses(), default, lang))
+        # Upstream error texts may name hosts or echo requests: bot admins see them in private.
+        details = deps.redact if message.chat.type == "private" else None
+        await message.reply(status_lines(await deps.control.statuses(), default, lang,
+                                         details=details))
 
 
 def create_router() -> Router:

@@ -79,6 +79,18 @@ class Harness:
         assert texts, f"the bot said nothing in chat {chat_id}"
         return texts[-1]
 
+    def buttons(self, chat_id: int) -> dict[str, str]:
+        """The inline keyboard under the bot's newest message: button text → callback data."""
+        markup = self.telegram.messages(chat_id)[-1].reply_markup or {}
+        return {b["text"]: b["callback_data"] for row in markup.get("inline_keyboard", [])
+                for b in row}
+
+    async def press(self, chat_id: int, user_id: int, text: str) -> None:
+        """A user presses the button ``text`` under the bot's newest message."""
+        message = self.telegram.messages(chat_id)[-1]
+        await self.send(self.telegram.callback_query(chat_id, user_id, message.message_id,
+                                                     self.buttons(chat_id)[text]))
+
     def provider_bodies(self, provider: str) -> list[Any]:
         """The JSON bodies a provider received."""
         return [r.json for r in self.providers.requests_for(provider)]

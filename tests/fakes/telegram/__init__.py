@@ -18,10 +18,14 @@ with a burst of 3, groups 20/min with a burst of 3, ≈30/s bot-wide), answering
 ``429 ... retry after N`` and lengthening the window when a chat keeps calling
 inside it; refuses identical edits (``message is not modified``, trailing
 whitespace trimmed), texts over 4096 UTF-16 units, empty texts, entities
-outside the text and drafts outside private chats. Scripted trouble:
-:meth:`FakeTelegram.block`, :meth:`~FakeTelegram.delete_message`,
-:meth:`~FakeTelegram.fail_next`, :meth:`~FakeTelegram.pause`,
-``drafts_enabled``/``entities_enabled``, :meth:`~FakeTelegram.set_member`.
+outside the text, drafts outside private chats, inline keyboards over 100
+buttons (or 8 a row) or with callback data over 64 bytes, and a callback
+query answered twice. Scripted trouble: :meth:`FakeTelegram.block`,
+:meth:`~FakeTelegram.delete_message`, :meth:`~FakeTelegram.fail_next`,
+:meth:`~FakeTelegram.pause`, ``drafts_enabled``/``entities_enabled``,
+:meth:`~FakeTelegram.set_member`; servers that differ from Telegram:
+:meth:`~FakeTelegram.answer_raw` (an HTML page, garbage, JSON that does not
+validate) and :meth:`~FakeTelegram.forget_method` (404 "Not Found").
 
 Users act through :meth:`FakeTelegram.private_message`, ``group_message``
 (``mention=True`` adds the ``@bot`` mention entity; ``/commands`` get their
@@ -52,7 +56,7 @@ Modules: ``clock`` (time), ``session`` (aiogram's side), ``records``, ``errors``
 """
 
 from tests.fakes.telegram.clock import FakeClock, NowClock
-from tests.fakes.telegram.errors import NOT_MODIFIED, TelegramError
+from tests.fakes.telegram.errors import NOT_MODIFIED, QUERY_INVALID, TelegramError
 from tests.fakes.telegram.flood import FloodRules
 from tests.fakes.telegram.media import DEFAULT_SIZES, jpeg_stub
 from tests.fakes.telegram.records import Call, FakeMessage
@@ -63,6 +67,7 @@ from tests.fakes.telegram.validation import utf16_units
 __all__ = [
     "DEFAULT_SIZES",
     "NOT_MODIFIED",
+    "QUERY_INVALID",
     "Call",
     "FakeClock",
     "FakeMessage",

@@ -6,6 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from aiohttp import web
+
+QUERY_INVALID = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+NOT_FOUND = {"ok": False, "error_code": 404, "description": "Not Found"}  # an unknown method
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply "
     "markup are exactly the same as a current content and reply markup of the message"
@@ -59,3 +63,32 @@ class ScriptedFailure:
             self.times -= 1
             return True
         return False
+
+
+@dataclass
+class RawAnswer:
+    """A body that is not the Bot API's answer (a proxy's page, an emulator's garbage).
+
+    ``body`` is the text or bytes, or builds the text from the request's path (a
+    page quoting the URL).
+    """
+
+    method: str  # lower case
+    status: int
+    body: str | bytes | Callable[[str], str]
+    content_type: str
+    times: int
+
+    def take(self, method: str) -> bool:
+        """True when this answer is due for the call (one fewer is then left)."""
+        if self.method == method and self.times > 0:
+            self.times -= 1
+            return True
+        return False
+
+    def response(self, request: web.Request) -> web.Response:
+        """The HTTP response, as the server sends it."""
+        body = self.body(request.path) if callable(self.body) else self.body
+        if isinstance(body, bytes):
+            return web.Response(status=self.status, body=body, content_type=self.content_type)
+        return web.Response(status=self.status, text=body, content_type=self.content_type)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from tests.fakes.telegram.errors import NOT_MODIFIED, TelegramError
+from tests.fakes.telegram.errors import NOT_MODIFIED, QUERY_INVALID, TelegramError
 from tests.fakes.telegram.records import FakeMessage
 from tests.fakes.telegram.state import TelegramState
-from tests.fakes.telegram.validation import visible_text
+from tests.fakes.telegram.validation import check_markup, visible_text
 
 _CHAT_ACTIONS = frozenset(
     {
@@ -25,6 +25,7 @@ _CHAT_ACTIONS = frozenset(
         "upload_video_note",
     }
 )
+_ANSWER_MAX_CHARS = 200  # the text of an answerCallbackQuery
 _ADMIN_RIGHTS = (
     "can_be_edited",
     "is_anonymous",
@@ -111,6 +112,7 @@ class BotMethods(TelegramState):
         if not isinstance(chat_id, int):
             raise TelegramError(400, "Bad Request: chat not found")
         text, entities = self._visible(params)
+        check_markup(params.get("reply_markup"))
         reply = params.get("reply_parameters") or {}
         reply_to = reply.get("message_id", params.get("reply_to_message_id"))
         if reply_to is not None and self._find(chat_id, reply_to) is None:
@@ -132,7 +134,7 @@ class BotMethods(TelegramState):
     def _m_editmessagetext(self, params: dict[str, Any]) -> dict[str, Any]:
         message = self._editable(params)
         text, entities = self._visible(params)
-        markup = params.get("reply_markup")  # left out: the inline keyboard goes away
+        markup = check_markup(params.get("reply_markup"))  # left out: the keyboard goes away
         if (text, entities, markup) == (message.text, message.entities, message.reply_markup):
             raise TelegramError(400, NOT_MODIFIED)
         message.text, message.entities, message.reply_markup = text, entities, markup
@@ -141,7 +143,7 @@ class BotMethods(TelegramState):
 
     def _m_editmessagereplymarkup(self, params: dict[str, Any]) -> dict[str, Any]:
         message = self._editable(params)
-        markup = params.get("reply_markup")
+        markup = check_markup(params.get("reply_markup"))
         if markup == message.reply_markup:
             raise TelegramError(400, NOT_MODIFIED)
         message.reply_markup = markup
@@ -169,4 +171,13 @@ class BotMethods(TelegramState):
     def _m_sendchataction(self, params: dict[str, Any]) -> bool:
         if params.get("action") not in _CHAT_ACTIONS:
             raise TelegramError(400, "Bad Request: wrong parameter action in request")
+        return True
+
+    def _m_answercallbackquery(self, params: dict[str, Any]) -> bool:
+        query_id = str(params.get("callback_query_id"))
+        if self._queries.get(query_id, True):  # unknown, or answered already
+            raise TelegramError(400, QUERY_INVALID)
+        if len(str(params.get("text") or "")) > _ANSWER_MAX_CHARS:
+            raise TelegramError(400, "Bad Request: MESSAGE_TOO_LONG")
+        self._queries[query_id] = True
         return True

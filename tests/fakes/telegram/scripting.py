@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from tests.fakes.telegram.errors import ScriptedFailure, TelegramError
+from tests.fakes.telegram.errors import RawAnswer, ScriptedFailure, TelegramError
 from tests.fakes.telegram.state import TelegramState
 
 
@@ -40,6 +40,28 @@ class Scripting(TelegramState):
         """
         error = TelegramError(status, description, retry_after, migrate_to_chat_id)
         self._failures.append(ScriptedFailure(method.lower(), error, times, match))
+
+    def answer_raw(
+        self,
+        method: str,
+        body: str | bytes | Callable[[str], str],
+        *,
+        status: int = 200,
+        content_type: str = "text/html",
+        times: int = 1,
+    ) -> None:
+        """Answer the next ``times`` calls of ``method`` with ``body``, not the Bot API's JSON.
+
+        What a proxy, an emulator or a half-broken server sends: an HTML page,
+        garbage (bytes that are not even text), or JSON that does not validate.
+        ``body`` may be a function of the request's path (a page that quotes the
+        URL asked for).
+        """
+        self._raw_answers.append(RawAnswer(method.lower(), status, body, content_type, times))
+
+    def forget_method(self, method: str) -> None:
+        """From now on ``method`` is unknown: 404 "Not Found", as for a method Telegram lacks."""
+        self._unknown_methods.add(method.lower())
 
     def pause(self, method: str) -> asyncio.Event:
         """Hold every answer to ``method`` until the returned event is set (a slow Telegram).

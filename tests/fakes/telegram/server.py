@@ -16,7 +16,7 @@ from aiohttp import web
 from bot.clock import LoopClock
 from tests.fakes.local_server import serve_locally
 from tests.fakes.telegram.clock import FakeClock, NowClock
-from tests.fakes.telegram.errors import TelegramError
+from tests.fakes.telegram.errors import NOT_FOUND, TelegramError
 from tests.fakes.telegram.flood import CHAT_METHODS, FloodRules
 from tests.fakes.telegram.inspection import Inspection
 from tests.fakes.telegram.media import MediaActions
@@ -90,6 +90,13 @@ class FakeTelegram(Inspection, Scripting, MediaActions, BotMethods):
         gate = self._gates.get(method.lower())
         if gate is not None:
             await gate.wait()
+        raw = next((answer for answer in self._raw_answers if answer.take(method.lower())), None)
+        if raw is not None:
+            call.status = raw.status
+            return raw.response(request)
+        if method.lower() in self._unknown_methods:
+            call.status, call.description = 404, NOT_FOUND["description"]
+            return web.json_response(NOT_FOUND, status=404)
         try:
             if request.match_info["token"] != self.token:
                 raise TelegramError(401, "Unauthorized")

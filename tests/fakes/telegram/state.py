@@ -7,7 +7,7 @@ import itertools
 from typing import Any
 
 from tests.fakes.telegram.clock import NowClock
-from tests.fakes.telegram.errors import ScriptedFailure
+from tests.fakes.telegram.errors import RawAnswer, ScriptedFailure
 from tests.fakes.telegram.flood import FloodControl, FloodRules
 from tests.fakes.telegram.records import Call, FakeMessage
 
@@ -32,6 +32,9 @@ class TelegramState:
         self._members: dict[tuple[int, int], str] = {}
         self._blocked: dict[int, str] = {}
         self._failures: list[ScriptedFailure] = []
+        self._raw_answers: list[RawAnswer] = []
+        self._unknown_methods: set[str] = set()
+        self._queries: dict[str, bool] = {}  # callback query id → answered
         self._flood = FloodControl()
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)

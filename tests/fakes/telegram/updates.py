@@ -123,7 +123,7 @@ class UserActions(TelegramState):
     def callback_query(
         self, chat_id: int, user_id: int, message_id: int, data: str
     ) -> dict[str, Any]:
-        """A user presses an inline button under one of the bot's messages."""
+        """A user presses an inline button under one of the bot's messages (answer it once)."""
         query = {
             "id": str(next(self._callback_ids)),
             "from": self.user(user_id),
@@ -131,6 +131,7 @@ class UserActions(TelegramState):
             "data": data,
             "message": self.message_json(self.message(chat_id, message_id)),
         }
+        self._queries[query["id"]] = False
         return self.push_update({"callback_query": query})
 
     def stopped_generation(

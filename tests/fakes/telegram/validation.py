@@ -36,6 +36,9 @@ _HTML_TAG = re.compile(r"<(/?)([a-zA-Z-]+)[^>]*>")
 _MD_MARKERS = re.compile(r"\\(.)|(\|\||[*_~`])")
 _MDV2_RESERVED = ".!-=+#{}"
 _MAX_UNITS = 4096  # longest message text, in UTF-16 code units
+_MAX_BUTTONS = 100  # buttons of one inline keyboard
+_MAX_ROW = 8  # buttons in one row of an inline keyboard
+_MAX_CALLBACK_DATA = 64  # bytes
 
 
 def utf16_units(text: str) -> int:
@@ -151,3 +154,17 @@ def clip(entities: list[dict[str, Any]], size: int) -> list[dict[str, Any]]:
         if length > 0:
             clipped.append({**entity, "length": length})
     return clipped
+
+
+def check_markup(markup: Any) -> Any:
+    """An inline keyboard as given, once Telegram would take it (button count, callback data)."""
+    if not isinstance(markup, dict) or "inline_keyboard" not in markup:
+        return markup
+    rows = markup["inline_keyboard"]
+    if sum(len(row) for row in rows) > _MAX_BUTTONS or any(len(row) > _MAX_ROW for row in rows):
+        raise TelegramError(400, "Bad Request: reply markup is too long")
+    for button in (button for row in rows for button in row):
+        data = button.get("callback_data")
+        if data is not None and not 1 <= len(str(data).encode()) <= _MAX_CALLBACK_DATA:
+            raise TelegramError(400, "Bad Request: BUTTON_DATA_INVALID")
+    return markup

@@ -10,30 +10,29 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Awaitable, Callable
 
 from bench.streaming.latency import quantiles
 from bench.streaming.remote import RemoteTelegram
 from bench.streaming.workload import PIECE_EVERY, answer_text, pieces_of
 from bot.clock import LoopClock
-from bot.streaming import ChatTarget, Decor, StopButton, StreamConfig, Streamer
+from bot.streaming import ChatTarget, Decor, StopButton, StreamConfig, Streamer, StreamWriter
 
 _DECOR = Decor(stop_button=StopButton("⏹ Stop", "stop"), thinking="💭 Thinking… {seconds} s")
 
 
-async def _last_words(remote: RemoteTelegram, chats: list[int], words: int, every: float,
-                      rng: random.Random) -> list[float]:
+Writing = Callable[[StreamWriter], Awaitable[float]]  # writes, returns the moment to measure from
+
+
+async def _each_chat(remote: RemoteTelegram, chats: list[int], write: Writing) -> dict[int, float]:
+    """Run ``write`` for a writer of each chat (staggered); the moments they marked."""
     bot = remote.bot()
     streamer = Streamer(bot, StreamConfig())
-    loop, clock = asyncio.get_running_loop(), LoopClock()
-    last_piece: dict[int, float] = {}
+    marks: dict[int, float] = {}
 
     async def one(chat: int) -> None:
-        pieces = pieces_of(answer_text(rng, words), rng)
         async with streamer.open(ChatTarget(chat, private=chat > 0), decor=_DECOR) as writer:
-            for piece in pieces:
-                writer.append(piece)
-                await clock.sleep(every)
-            last_piece[chat] = loop.time()
+            marks[chat] = await write(writer)
             await writer.finish()
 
     tasks = []
@@ -43,31 +42,35 @@ async def _last_words(remote: RemoteTelegram, chats: list[int], words: int, ever
     await asyncio.gather(*tasks)
     await streamer.aclose()
     await bot.session.close()
+    return marks
+
+
+async def _last_words(remote: RemoteTelegram, chats: list[int], words: int, every: float,
+                      rng: random.Random) -> list[float]:
+    loop, clock = asyncio.get_running_loop(), LoopClock()
+
+    async def write(writer: StreamWriter) -> float:
+        for piece in pieces_of(answer_text(rng, words), rng):
+            writer.append(piece)
+            await clock.sleep(every)
+        return loop.time()  # the provider's last piece
+
+    last_piece = await _each_chat(remote, chats, write)
     final = remote.report()["final"]
     return [final[chat] - last_piece[chat] for chat in chats if final.get(chat) is not None]
 
 
 async def _thinking(remote: RemoteTelegram, chats: list[int]) -> list[float]:
-    bot = remote.bot()
-    streamer = Streamer(bot, StreamConfig())
     loop = asyncio.get_running_loop()
-    started: dict[int, float] = {}
 
-    async def one(chat: int) -> None:
-        async with streamer.open(ChatTarget(chat, private=True), decor=_DECOR) as writer:
-            started[chat] = loop.time()
-            writer.think()  # the first reasoning piece
-            await asyncio.sleep(1.5)  # the model keeps thinking
-            writer.append("Done.")
-            await writer.finish()
+    async def write(writer: StreamWriter) -> float:
+        started = loop.time()
+        writer.think()  # the first reasoning piece
+        await asyncio.sleep(1.5)  # the model keeps thinking
+        writer.append("Done.")
+        return started
 
-    tasks = []
-    for chat in chats:
-        tasks.append(asyncio.create_task(one(chat)))
-        await asyncio.sleep(0.1)
-    await asyncio.gather(*tasks)
-    await streamer.aclose()
-    await bot.session.close()
+    started = await _each_chat(remote, chats, write)
     first = remote.report()["first"]
     return [first[chat][0][0] - started[chat] for chat in chats
             if first.get(chat) and first[chat][0][1].startswith("💭")]

@@ -29,19 +29,19 @@ class UsageService:
 
     async def of_person(self, author_id: int, *, now: datetime | None = None) -> Period:
         """Tokens of answers to one person, per model."""
-        day, month = _starts(now or datetime.now(UTC))
-        async with self._db.read() as session:
-            usage = UsageRepository(session)
-            return Period(await usage.by_model(day, author_id=author_id),
-                          await usage.by_model(month, author_id=author_id))
+        return await self._by_model(now, author_id=author_id)
 
     async def of_chat(self, chat_id: int, *, now: datetime | None = None) -> Period:
         """Tokens of answers in one chat (all its topics), per model."""
+        return await self._by_model(now, chat_id=chat_id)
+
+    async def _by_model(self, now: datetime | None, *, author_id: int | None = None,
+                        chat_id: int | None = None) -> Period:
         day, month = _starts(now or datetime.now(UTC))
         async with self._db.read() as session:
             usage = UsageRepository(session)
-            return Period(await usage.by_model(day, chat_id=chat_id),
-                          await usage.by_model(month, chat_id=chat_id))
+            return Period(await usage.by_model(day, author_id=author_id, chat_id=chat_id),
+                          await usage.by_model(month, author_id=author_id, chat_id=chat_id))
 
     async def of_everyone(self, *, now: datetime | None = None
                           ) -> tuple[Period, Period, dict[int, str]]:

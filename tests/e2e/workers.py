@@ -140,3 +140,13 @@ async def scrape_until(http: aiohttp.ClientSession, worker: Worker,
     except TimeoutError:
         pytest.fail(f"the metrics never showed: {what}\n--- {worker.name} ---\n{worker.log}")
     return samples
+
+
+async def until_ready(http: aiohttp.ClientSession, worker: Worker, timeout: float = 30) -> None:
+    """Wait until the worker's ``/readyz`` answers 200."""
+    try:
+        async with asyncio.timeout(timeout):
+            while await status_of(http, worker.url + "/readyz") != 200:  # noqa: ASYNC110
+                await asyncio.sleep(0.05)
+    except TimeoutError:
+        pytest.fail(f"{worker.name} never became ready\n{worker.log}")

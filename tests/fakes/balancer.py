@@ -10,7 +10,7 @@ forwarded request is recorded with the upstream that answered it::
         balancer.add("http://127.0.0.1:8081")
         ...                             # WEBHOOK_URL = balancer.url + "/telegram/webhook"
         balancer.routes                 # [Route(update_id, upstream, status), ...]
-        release = balancer.hold(update_id=7)  # update 7 waits here until release.set()
+        release = balancer.hold(7)      # the next request carrying update 7 waits here
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ class Balancer:
         self.upstreams: list[str] = []
         self.routes: list[Route] = []
         self._turn = 0
-        self._holds: dict[int, asyncio.Event] = {}
+        self._holds: dict[int, asyncio.Event] = {}  # update_id → release, for the next request
+        self._held: list[asyncio.Event] = []
         self._runner: web.AppRunner | None = None
         self._http: aiohttp.ClientSession | None = None
 
@@ -58,7 +59,7 @@ class Balancer:
 
     async def __aexit__(self, *exc_info: object) -> None:
         """Stop serving; held requests are let go first."""
-        for release in self._holds.values():
+        for release in [*self._holds.values(), *self._held]:
             release.set()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -74,7 +75,7 @@ class Balancer:
         self.upstreams.remove(upstream)
 
     def hold(self, update_id: int) -> asyncio.Event:
-        """Keep requests carrying ``update_id`` (after choosing their upstream) until set."""
+        """Keep the next request carrying ``update_id`` (its upstream chosen) until set."""
         return self._holds.setdefault(update_id, asyncio.Event())
 
     def upstream_of(self, update_id: int) -> list[str]:
@@ -86,13 +87,16 @@ class Balancer:
         body = await request.read()
         update_id = _update_id(body)
         headers = {name: request.headers[name] for name in _FORWARDED if name in request.headers}
+        release = self._holds.pop(update_id, None) if update_id is not None else None
+        if release is not None:
+            self._held.append(release)
         for attempt in range(max(1, len(self.upstreams))):
             if not self.upstreams:
                 break
             upstream = self.upstreams[self._turn % len(self.upstreams)]
             self._turn += 1
-            if attempt == 0 and update_id in self._holds:
-                await self._holds[update_id].wait()
+            if attempt == 0 and release is not None:
+                await release.wait()
             try:
                 async with self._http.request(request.method, upstream + request.path_qs,
                                               data=body, headers=headers) as response:

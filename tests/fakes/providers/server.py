@@ -220,7 +220,8 @@ class FakeProviderServer:
             if index < len(chunks):
                 await response.write(chunks[index])
                 record.chunks_sent += 1
-                await asyncio.sleep(0)  # a yield, so the client can read this chunk alone
+                # At least a yield, so the client can read this chunk alone.
+                await asyncio.sleep(delivery.pace)
         await response.write_eof()
         return response
 

@@ -44,7 +44,7 @@ from bot.services.records import AnswerRecords
 from bot.services.recovery import Recovery
 from bot.services.sweeping import PeriodicSweep
 from bot.services.usage import UsageService
-from bot.shared_state import LEASE_SECONDS, shared_state
+from bot.shared_state import SWEEP_SECONDS, shared_state
 from bot.streaming import StreamConfig, Streamer
 from bot.texts import COMMANDS
 from providers.errors import ModelNotSupported
@@ -138,7 +138,7 @@ async def application(settings: Settings) -> AsyncIterator[Application]:
         recovery = Recovery(db, coordination.workers, answers, streamer.close_interrupted)
         await recovery.sweep()
         # Several workers: the others run on when one dies, so they sweep after it.
-        sweeps = PeriodicSweep(recovery, period=LEASE_SECONDS)
+        sweeps = PeriodicSweep(recovery, period=SWEEP_SECONDS)
         if coordination.shared:
             sweeps.start()
         stack.push_async_callback(sweeps.close)  # first to stop: it starts answers

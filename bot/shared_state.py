@@ -14,8 +14,11 @@ from bot.coordination.redis_coordination import redis_coordination
 from bot.streaming import StreamConfig
 
 # How long a dead worker keeps its turns and counts as alive; live workers renew every
-# third of it, and sweep up after dead ones once per lease.
+# third of it.
 LEASE_SECONDS = 10.0
+# How often each worker sweeps up after dead ones: as often as heartbeats, so a dead
+# worker's half-written answers are marked within a third of a lease after it lapsed.
+SWEEP_SECONDS = LEASE_SECONDS / 3
 
 
 def key_prefix(token: str) -> str:

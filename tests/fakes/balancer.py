@@ -90,11 +90,10 @@ class Balancer:
         release = self._holds.pop(update_id, None) if update_id is not None else None
         if release is not None:
             self._held.append(release)
-        for attempt in range(max(1, len(self.upstreams))):
-            if not self.upstreams:
-                break
-            upstream = self.upstreams[self._turn % len(self.upstreams)]
-            self._turn += 1
+        upstreams, first = list(self.upstreams), self._turn
+        self._turn += 1
+        for attempt in range(len(upstreams)):  # this request's turn, then the ones after it
+            upstream = upstreams[(first + attempt) % len(upstreams)]
             if attempt == 0 and release is not None:
                 await release.wait()
             try:

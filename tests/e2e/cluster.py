@@ -16,7 +16,6 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import aiohttp
 import pytest
@@ -107,7 +106,7 @@ class Cluster:
 
 
 @pytest.fixture
-async def cluster(tmp_path: Path) -> AsyncIterator[Cluster]:
+async def cluster() -> AsyncIterator[Cluster]:
     """No worker yet: tests start them (``await cluster.start(2)``)."""
     assert POSTGRES_URL is not None
     assert REDIS_URL is not None

@@ -6,7 +6,7 @@ server), with real ``python -m bot`` worker processes:
 
 1. answers and Telegram calls per second for a burst of questions over many
    chats, with 1, 2 and 4 workers (and the time from a question to its whole
-   answer on screen);
+   answer on screen, and the workers' CPU time per answer);
 2. the latency the shared limiter and lock add per call (Redis against
    memory: ``bench.bench_coordination``, run here with fewer calls);
 3. what a killed worker costs: from its SIGKILL to its chat's next answer,
@@ -54,13 +54,16 @@ async def main() -> None:
     print(f"1. {args.questions} questions over {args.chats} chats at once "
           f"(the fake applies Telegram's ~30 calls/s per bot)")
     print(f"{'workers':>7} {'answers/s':>10} {'calls/s':>8} {'429s':>5} "
-          f"{'answer p50 s':>13} {'p95 s':>7}")
+          f"{'answer p50 s':>13} {'p95 s':>7} {'worker CPU ms/answer':>21}")
     for count in (int(n) for n in args.workers.split(",")):
         async with site(count, **stores) as running:
             figures = await measure_throughput(running, chats=args.chats,
                                                questions=args.questions)
+        cpu = ("n/a" if figures.cpu_seconds is None
+               else f"{figures.cpu_seconds * 1000 / figures.answers:.1f}")
         print(f"{count:>7} {figures.answers_per_second:>10.1f} {figures.calls_per_second:>8.1f} "
-              f"{figures.refused_429:>5} {figures.latency_p50:>13.2f} {figures.latency_p95:>7.2f}")
+              f"{figures.refused_429:>5} {figures.latency_p50:>13.2f} {figures.latency_p95:>7.2f} "
+              f"{cpu:>21}")
 
     print("\n2. shared state per call, Redis against memory (bench.bench_coordination)")
     sys.stdout.flush()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from bench.workers.site import Site
+from tests.e2e.workers import Worker
 from tests.fakes.providers import Answer, by_event, last_user_text
 
 POLL = 0.05  # seconds between looks at what users see
@@ -29,6 +31,7 @@ class Throughput:
     refused_429: int
     latency_p50: float  # question queued → its whole answer on screen
     latency_p95: float
+    cpu_seconds: float | None  # CPU time of all workers during the burst (Linux only)
 
     @property
     def answers_per_second(self) -> float:
@@ -49,6 +52,7 @@ async def measure_throughput(site: Site, *, chats: int, questions: int) -> Throu
     await _ask(site, {90_000 + n: [f"warm-up {n}"] for n in range(len(site.workers) * 2)})
 
     loop = asyncio.get_running_loop()
+    cpu_before = _cpu_seconds(site.workers)
     first_call, started = len(telegram.log), loop.time()
     wanted: dict[int, list[str]] = {}
     for i in range(questions):
@@ -56,6 +60,8 @@ async def measure_throughput(site: Site, *, chats: int, questions: int) -> Throu
         wanted.setdefault(chat, []).append(f"c{chat} q{i // chats + 1}")
     asked_at = await _ask(site, wanted)
     seconds = loop.time() - started
+    cpu_after = _cpu_seconds(site.workers)
+    cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
 
     calls = telegram.log[first_call:]
     shown: dict[str, float] = {}
@@ -65,7 +71,22 @@ async def measure_throughput(site: Site, *, chats: int, questions: int) -> Throu
             shown.setdefault(text.removeprefix("Answer to: "), call.at)
     latencies = [at - asked_at for at in shown.values()]  # the fake's clock is the loop's
     return Throughput(questions, seconds, len(calls), sum(1 for c in calls if c.status == 429),
-                      statistics.median(latencies), statistics.quantiles(latencies, n=20)[18])
+                      statistics.median(latencies), statistics.quantiles(latencies, n=20)[18],
+                      cpu)
+
+
+def _cpu_seconds(workers: list[Worker]) -> float | None:
+    """User and system CPU seconds the workers used so far, from ``/proc`` (None elsewhere)."""
+    total = 0.0
+    for worker in workers:
+        assert worker.process is not None
+        try:
+            with open(f"/proc/{worker.process.pid}/stat", encoding="ascii") as stat:
+                fields = stat.read().rpartition(")")[2].split()
+        except OSError:
+            return None
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    return total
 
 
 async def _ask(site: Site, questions: dict[int, list[str]]) -> float:

@@ -12,10 +12,12 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import re
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import aiohttp
 import pytest
@@ -25,9 +27,9 @@ from sqlalchemy.engine import make_url
 
 from bot.db import Chat, Message, create_engine, create_session_factory
 from tests.e2e.conftest import ADMIN, ROOT
-from tests.e2e.workers import Worker, until_ready
+from tests.e2e.workers import Worker, until, until_ready
 from tests.fakes.balancer import Balancer
-from tests.fakes.providers import FakeProviderServer
+from tests.fakes.providers import FakeProviderServer, last_user_text
 from tests.fakes.telegram import FakeTelegram, FloodRules
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
@@ -40,6 +42,18 @@ SECRET = "cluster-Webhook_secret"
 HOOK = "/telegram/webhook"
 # Per-chat limits roomy enough for several answers in a row; the bot-wide one is Telegram's.
 ROOMY_CHATS = FloodRules(private_burst=30, group_burst=30, group_rate=1.0)
+QUESTION = re.compile(r"c(\d+) q(\d+)")
+
+
+def echo(body: Any) -> str:
+    """The fake provider's answer: names the question it answers."""
+    return f"Answer to: {last_user_text(body)}"
+
+
+def chat_of(body: Any) -> str | None:
+    """The chat a question belongs to, from its text (``c{chat} q{n}``)."""
+    found = QUESTION.search(last_user_text(body) or "")
+    return found.group(1) if found else None
 
 
 @asynccontextmanager
@@ -86,11 +100,21 @@ class Cluster:
         """The worker serving at ``upstream``."""
         return next(worker for worker in self.workers if worker.url == upstream)
 
-    def handled_by(self, update: dict[str, object]) -> list[Worker]:
+    def handled_by(self, update: dict[str, Any]) -> list[Worker]:
         """The workers the balancer sent an update to, in order."""
         update_id = update["update_id"]
         assert isinstance(update_id, int)
         return [self.worker_at(upstream) for upstream in self.balancer.upstream_of(update_id)]
+
+    async def routed(self, update: dict[str, Any]) -> list[Worker]:
+        """The worker(s) the balancer sent ``update`` to, once it was delivered."""
+        await until(lambda: self.handled_by(update), "the update delivered", self.workers)
+        return self.handled_by(update)
+
+    def holding(self, count: int) -> bool:
+        """The provider's ``count``-th chat request (openai) has come and holds mid-answer."""
+        requests = self.providers.requests_for("openai", "chat")
+        return len(requests) >= count and requests[count - 1].holding.is_set()
 
     async def stored(self, chat_id: int | None = None) -> list[Message]:
         """Stored messages (of one chat, or all), oldest first."""

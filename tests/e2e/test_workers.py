@@ -9,38 +9,20 @@ workers, and every test that relies on that checks where they went.
 from __future__ import annotations
 
 import asyncio
-import re
-import signal
 from collections import Counter
-from typing import Any
 
 import pytest
 from alembic.script import ScriptDirectory
-from sqlalchemy.engine import make_url
 
 from bot.db.migrate import alembic_config
-from tests.coordination.proxy import CuttableProxy
-from tests.e2e.cluster import REDIS_URL, Cluster, cluster, needs_postgres_and_redis
+from tests.e2e.cluster import Cluster, chat_of, cluster, echo, needs_postgres_and_redis
 from tests.e2e.conftest import ADMIN, USER
-from tests.e2e.workers import Worker, sample, scrape, scrape_until, status_of, until
-from tests.fakes.providers import Answer, by_event, last_user_text
+from tests.e2e.workers import sample, scrape, scrape_until, until
+from tests.fakes.providers import Answer, by_event
 
 __all__ = ["cluster"]  # the fixture, used by name
 
 pytestmark = [needs_postgres_and_redis, pytest.mark.timeout(240)]
-
-QUESTION = re.compile(r"c(\d+) q(\d+)")
-
-
-def echo(body: Any) -> str:
-    """The fake provider's answer: names the question it answers."""
-    return f"Answer to: {last_user_text(body)}"
-
-
-def chat_of(body: Any) -> str | None:
-    """The chat a question belongs to, from its text (``c{chat} q{n}``)."""
-    found = QUESTION.search(last_user_text(body) or "")
-    return found.group(1) if found else None
 
 
 async def test_workers_started_together_migrate_once(cluster: Cluster) -> None:
@@ -93,9 +75,9 @@ async def test_a_chat_waits_for_the_answer_on_another_worker_and_stop_crosses_wo
     telegram = cluster.telegram
     try:
         first = telegram.private_message(USER, "first question")
-        await until(lambda: _holding(cluster, 1), "the first answer streaming", workers)
+        await until(lambda: cluster.holding(1), "the first answer streaming", workers)
         second = telegram.private_message(USER, "second question")
-        [writer], [waiter] = cluster.handled_by(first), await _routed(cluster, second, workers)
+        [writer], [waiter] = cluster.handled_by(first), await cluster.routed(second)
         assert writer is not waiter
         await scrape_until(cluster.http, waiter,
                            lambda s: sample(s, "bot_waiting_questions") == 1,
@@ -103,9 +85,9 @@ async def test_a_chat_waits_for_the_answer_on_another_worker_and_stop_crosses_wo
         assert len(cluster.providers.requests_for("openai", "chat")) == 1
 
         first_done.set()
-        await until(lambda: _holding(cluster, 2), "the second answer streaming", workers)
+        await until(lambda: cluster.holding(2), "the second answer streaming", workers)
         stop = telegram.private_message(USER, "/stop")
-        [stopper] = await _routed(cluster, stop, workers)
+        [stopper] = await cluster.routed(stop)
         assert stopper is writer  # the second answer is written by the waiter: not here
         await until(lambda: telegram.visible_texts(USER)[-1].endswith("⏹ Stopped."),
                     "the answer stopped", workers)
@@ -118,17 +100,6 @@ async def test_a_chat_waits_for_the_answer_on_another_worker_and_stop_crosses_wo
     assert statuses[-1] == ("assistant", "stopped")
 
 
-def _holding(cluster: Cluster, count: int) -> bool:
-    requests = cluster.providers.requests_for("openai", "chat")
-    return len(requests) >= count and requests[count - 1].holding.is_set()
-
-
-async def _routed(cluster: Cluster, update: dict[str, Any], workers: list[Worker]) -> list[Worker]:
-    """The worker(s) the balancer sent ``update`` to, once it was delivered."""
-    await until(lambda: cluster.handled_by(update), "the update delivered", workers)
-    return cluster.handled_by(update)
-
-
 async def test_a_flood_window_on_a_chat_holds_every_worker(cluster: Cluster) -> None:
     cluster.providers.script("openai", "An answer after the flood window.")
     workers = await cluster.start(2)
@@ -139,8 +110,7 @@ async def test_a_flood_window_on_a_chat_holds_every_worker(cluster: Cluster) -> 
     await until(lambda: telegram.count_429 == 1, "the chat's flood window", workers)
     refused = next(call for call in telegram.log if call.status == 429)
     command = telegram.private_message(USER, "/help")
-    [answerer], [helper] = await _routed(cluster, question, workers), await _routed(
-        cluster, command, workers)
+    [answerer], [helper] = await cluster.routed(question), await cluster.routed(command)
     assert answerer is not helper
     await until(lambda: len(telegram.visible_texts(USER)) == 2, "the answer and the help",
                 workers)
@@ -190,121 +160,3 @@ async def test_a_delivery_that_timed_out_and_came_again_is_answered_once(
     assert sum(counted) == 1  # the late copy was recognised as seen, by the other worker
     assert telegram.visible_texts(USER) == ["Answer to: c1 q1"]
     assert len(cluster.providers.requests_for("openai", "chat")) == 1
-
-
-CRASHED = "⚠️ This answer was interrupted: the bot restarted. Send /retry for a full answer."
-
-
-async def test_a_worker_killed_mid_answer_is_swept_up_by_another(cluster: Cluster) -> None:
-    release = asyncio.Event()
-    cluster.providers.script(
-        "openai",
-        Answer("Half of an answer whose worker never finishes it", piece_size=8,
-               chunks=by_event, hold_after=3, release=release),
-        "Answered by the worker that stayed.")
-    workers = await cluster.start(2)
-    telegram = cluster.telegram
-    try:
-        question = telegram.private_message(USER, "tell me")
-        [victim] = await _routed(cluster, question, workers)
-        await until(lambda: _holding(cluster, 1), "the answer streaming", workers)
-        await _checkpointed(cluster)
-        victim.signal(signal.SIGKILL)
-        await victim.wait()
-        [half] = telegram.messages(USER)
-        assert half.reply_markup  # the Stop button: nobody removed it
-
-        await until(lambda: telegram.visible_texts(USER)[0].endswith(CRASHED),
-                    "the survivor marking the half-written answer", workers, timeout=90)
-        [marked] = telegram.messages(USER)
-        assert marked.text.startswith("Half of an")
-        assert not marked.reply_markup
-        answer = (await cluster.stored(USER))[-1]
-        assert (answer.status, answer.error) == ("interrupted", "the bot stopped while answering")
-
-        telegram.private_message(USER, "are you back?")
-        await until(lambda: telegram.visible_texts(USER)[-1]
-                    == "Answered by the worker that stayed.", "the chat answered again",
-                    workers, timeout=90)
-    finally:
-        release.set()
-
-
-async def _checkpointed(cluster: Cluster) -> None:
-    """Wait until the streaming answer's message is noted in the database (crash recovery)."""
-    async with asyncio.timeout(30):
-        # The database sends no events: look again every few milliseconds.
-        while not any(m.live_message_id for m in await cluster.stored(USER)):  # noqa: ASYNC110
-            await asyncio.sleep(0.05)
-
-
-async def test_a_rolling_restart_loses_no_update_and_doubles_no_answer(cluster: Cluster) -> None:
-    cluster.providers.script("openai", Answer(echo, piece_size=4, chunks=by_event, pace=0.01))
-    cluster.providers.conversation_of = chat_of
-    workers = await cluster.start(2)
-    telegram = cluster.telegram
-    chats = range(2001, 2011)
-    asked: Counter[int] = Counter()
-    restarted = asyncio.Event()
-
-    async def keep_asking() -> None:
-        while not restarted.is_set():
-            for chat in chats:
-                asked[chat] += 1
-                telegram.private_message(chat, f"c{chat} q{asked[chat]}")
-                await asyncio.sleep(0.05)
-
-    asking = asyncio.create_task(keep_asking())
-    try:
-        for old in list(workers):
-            assert await old.stop() == 0, old.log  # SIGTERM while questions keep coming
-            cluster.balancer.remove(old.url)  # as the balancer's health check would, later
-            await cluster.start(1)
-    finally:
-        restarted.set()
-        await asking
-
-    def answered_once(chat: int) -> bool:
-        return Counter(telegram.visible_texts(chat)) == Counter(
-            f"Answer to: c{chat} q{n}" for n in range(1, asked[chat] + 1))
-
-    await until(lambda: all(answered_once(chat) for chat in chats), "every question answered",
-                cluster.workers, timeout=120)
-    assert telegram.pending_deliveries == 0
-    assert cluster.providers.overlaps == []
-    stored = await cluster.stored()
-    questions = sum(asked.values())
-    assert Counter((m.role, m.status) for m in stored) == {("user", "complete"): questions,
-                                                         ("assistant", "complete"): questions}
-
-
-async def test_readiness_follows_the_database_and_redis(cluster: Cluster) -> None:
-    assert REDIS_URL is not None
-    async with CuttableProxy(REDIS_URL) as redis, \
-            CuttableProxy(cluster.database_url) as postgres:
-        # The proxy keeps only host and port of the URL it is given: the rest is the database's.
-        database = make_url(cluster.database_url).set(
-            host="127.0.0.1", port=make_url(postgres.url).port).render_as_string(
-            hide_password=False)
-        [worker] = await cluster.start(1, REDIS_URL=redis.url, DATABASE_URL=database)
-        ready = worker.url + "/readyz"
-        for store in (redis, postgres):
-            await store.cut()
-            await until_status(cluster, worker, ready, 503)
-            async with cluster.http.get(ready) as response:
-                reason = await response.text()
-            assert reason.startswith("not ready:")
-            store.restore()
-            await until_status(cluster, worker, ready, 200)
-        assert await status_of(cluster.http, worker.url + "/healthz") == 200
-        assert await worker.stop() == 0, worker.log
-
-
-async def until_status(cluster: Cluster, worker: Worker, url: str, status: int) -> None:
-    """Wait until ``url`` answers ``status``."""
-    try:
-        async with asyncio.timeout(30):
-            while await status_of(cluster.http, url) != status:  # noqa: ASYNC110
-                await asyncio.sleep(0.1)
-    except TimeoutError:
-        pytest.fail(f"{url} never answered {status}\n{worker.log}")

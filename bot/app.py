@@ -29,7 +29,6 @@ from bot.client import ObeyFloodControl, create_bot
 from bot.clock import LoopClock
 from bot.config import ConfigError, Settings
 from bot.coordination.base import Coordination
-from bot.coordination.memory import in_memory
 from bot.db import Sessions, create_engine
 from bot.db.migrate import upgrade
 from bot.handlers import routers
@@ -39,6 +38,7 @@ from bot.handlers.permissions import AdminChecker
 from bot.handlers.updates import UpdateTracker
 from bot.media import AlbumCollector, FileDownloader, Intake, IntakeLimits
 from bot.media.transcription import Transcriber
+from bot.metrics import Metrics, TelegramCallMetrics
 from bot.redaction import Redactor, secrets_of
 from bot.services.access import AccessPolicy
 from bot.services.answer_unit import AnswerLimits, AnswerParts
@@ -49,7 +49,9 @@ from bot.services.images import ContextImages
 from bot.services.providers import ProviderControl
 from bot.services.records import AnswerRecords
 from bot.services.recovery import Recovery
+from bot.services.sweeping import PeriodicSweep
 from bot.services.usage import UsageService
+from bot.shared_state import SWEEP_SECONDS, shared_state
 from bot.streaming import StreamConfig, Streamer
 from bot.texts import COMMANDS
 from providers.errors import ModelNotSupported
@@ -71,6 +73,8 @@ class Application:
     updates: UpdateTracker
     coordination: Coordination
     recovery: Recovery
+    metrics: Metrics
+    sweeps: PeriodicSweep  # runs only with shared state (several workers)
 
 
 def build_dispatcher(deps: Deps, updates: UpdateTracker) -> Dispatcher:
@@ -95,9 +99,10 @@ async def application(settings: Settings) -> AsyncIterator[Application]:
         stream_config = StreamConfig(
             mode=settings.stream_mode, edit_interval_private=settings.edit_interval_private,
             edit_interval_group=settings.edit_interval_group)
-        coordination = in_memory(max_waiting=settings.chat_queue_size,
-                                 global_rate=stream_config.global_rate,
-                                 global_burst=stream_config.global_burst)
+        # Scale-out: Redis when REDIS_URL is set (several workers), else this process's memory.
+        coordination = await stack.enter_async_context(shared_state(settings, stream_config))
+        metrics = Metrics()
+        metrics.watch(coordination.turns)
 
         http = await stack.enter_async_context(create_session(settings.proxy_url))
         registry = ProviderRegistry.from_settings(
@@ -113,6 +118,8 @@ async def application(settings: Settings) -> AsyncIterator[Application]:
         stack.push_async_callback(bot.session.close)
         stream_bot = create_bot(token, settings.telegram_api_url)
         stack.push_async_callback(stream_bot.session.close)
+        for client in (bot, stream_bot):  # after the retrying middleware: every attempt counts
+            client.session.middleware(TelegramCallMetrics(metrics))
         me = await identify(bot, settings.telegram_api_url)
         streamer = Streamer(stream_bot, stream_config, paces=coordination.paces,
                             limiter=coordination.limiter)
@@ -135,7 +142,8 @@ async def application(settings: Settings) -> AsyncIterator[Application]:
             max_output_tokens=settings.max_output_tokens,
             show_reasoning=settings.show_reasoning == "collapsed")
         answers = AnswerService(AnswerParts(records, control, coordination.turns, streamer,
-                                            ContextImages(downloader), limits, LoopClock()))
+                                            ContextImages(downloader), limits, LoopClock(),
+                                            observer=metrics))
         stack.push_async_callback(answers.aclose)  # before the streamer and the database close
         deps = Deps(
             me=me, answers=answers,
@@ -147,9 +155,14 @@ async def application(settings: Settings) -> AsyncIterator[Application]:
         )
         recovery = Recovery(db, coordination.workers, answers, streamer.close_interrupted)
         await recovery.sweep()
-        updates = UpdateTracker(coordination.updates)
+        # Several workers: the others run on when one dies, so they sweep after it.
+        sweeps = PeriodicSweep(recovery, period=SWEEP_SECONDS)
+        if coordination.shared:
+            sweeps.start()
+        stack.push_async_callback(sweeps.close)  # first to stop: it starts answers
+        updates = UpdateTracker(coordination.updates, on_update=metrics.update)
         yield Application(bot, build_dispatcher(deps, updates), deps, engine, updates,
-                          coordination, recovery)
+                          coordination, recovery, metrics, sweeps)
 
 
 async def _migrate(engine: AsyncEngine) -> None:

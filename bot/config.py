@@ -182,7 +182,8 @@ class Settings(BaseSettings):
         if not value or not value.strip():
             return None
         host, sep, port = value.strip().rpartition(":")
-        if not sep or not port.isdigit() or not 0 < int(port) < 65536:
+        # Port 0: any free port (the bound address is logged), for several workers on a host.
+        if not sep or not port.isdigit() or not 0 <= int(port) < 65536:
             raise ValueError("use host:port, for example 0.0.0.0:8080")
         return f"{host or '0.0.0.0'}:{port}"
 

@@ -1,4 +1,4 @@
-"""A TCP proxy in front of the test Redis that a test can cut off and restore (an outage)."""
+"""A TCP proxy in front of the test Redis (or PostgreSQL) that a test can cut off and restore."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 
 class CuttableProxy:
-    """Forwards a local port to Redis; :meth:`cut` drops every connection until restored."""
+    """Forwards a local port to the URL's server; :meth:`cut` drops every connection until restored.
+
+    :attr:`url` is the given URL pointing at the proxy (user and password left out).
+    """
 
     def __init__(self, redis_url: str) -> None:
         self._target = urlsplit(redis_url)

@@ -152,3 +152,28 @@ async def test_gates_pace_an_answer_chunk_by_chunk(
     gates[2].set()
     assert await collect(pieces) == ["cd"]
     assert record.chunks_sent == 5
+
+
+async def test_requests_of_one_conversation_in_flight_together_are_recorded(
+    server: FakeProviderServer, session: aiohttp.ClientSession
+) -> None:
+    release = asyncio.Event()
+    server.script("openai", Answer("held", hold_after=1, release=release), "quick")
+    server.conversation_of = lambda body: body["messages"][0]["content"][:1]
+    url = server.url_for("openai") + CHAT_PATHS["openai"]
+
+    def ask(text: str) -> dict[str, object]:
+        return {"messages": [{"role": "user", "content": text}]}
+
+    held = asyncio.create_task(post(session, url, ask("a: held")))
+    [request] = await server.wait_for_requests(1)
+    await asyncio.wait_for(request.holding.wait(), 10)
+    await post(session, url, ask("b: another conversation"))
+    assert server.overlaps == []
+    await post(session, url, ask("a: the same one"))
+    assert [(a.json, b.json) for a, b in server.overlaps] == [(ask("a: held"),
+                                                               ask("a: the same one"))]
+    release.set()
+    await held
+    await post(session, url, ask("a: after it ended"))
+    assert len(server.overlaps) == 1

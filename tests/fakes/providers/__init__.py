@@ -37,6 +37,12 @@ OpenAI-compatible answers script what real servers send::
     server.script_transcription("groq", "hello", Failure(500))  # {"text": "hello"}, then 500
     server.requests_for("groq", "transcription")[0].form["model"].text  # the multipart fields
 
+``Answer(..., pace=0.02)`` writes a chunk every 20 ms (a model writing at its
+own pace, for load and concurrency tests). With ``server.conversation_of =
+lambda body: ...`` naming a request's conversation, two chat requests of one
+conversation in flight at the same time are recorded in ``server.overlaps``
+(one answer per chat at a time).
+
 A provider's replies are served in order and the last one repeats. Chunking,
 line endings and pauses belong to a reply, so a test asks for exactly the
 awkward delivery it needs; pauses wait on ``asyncio.Event`` objects, never on

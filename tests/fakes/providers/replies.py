@@ -30,6 +30,9 @@ class Delivery:
     # a server that is alive but says nothing.
     keepalive: bytes = b""
     keepalive_every: float = 0.05
+    # Seconds between chunks: a model writing at its own pace, for tests of load and
+    # concurrency (never for asserting states: use ``gates`` and ``hold_after`` for those).
+    pace: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Sequence
-from typing import TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from aiohttp import web
 from multidict import CIMultiDict
@@ -50,6 +50,11 @@ class FakeProviderServer:
         self._closing = asyncio.Event()
         self._arrived = asyncio.Condition()
         self._runner: web.AppRunner | None = None
+        # Names the conversation of a request (from its JSON body; None: none); two requests
+        # of one conversation in flight at once are recorded in ``overlaps``.
+        self.conversation_of: Callable[[Any], str | None] | None = None
+        self.overlaps: list[tuple[RecordedRequest, RecordedRequest]] = []
+        self._open: dict[str, list[RecordedRequest]] = {}
 
     async def __aenter__(self) -> FakeProviderServer:
         """Start serving on 127.0.0.1 (random port)."""
@@ -120,6 +125,7 @@ class FakeProviderServer:
         async with self._arrived:
             self.requests.append(record)
             self._arrived.notify_all()
+        conversation = self._opened(record)
         try:
             response = await self._respond(request, record, route[0] if route else "",
                                            self._next_reply(request.path, route, parsed))
@@ -133,7 +139,21 @@ class FakeProviderServer:
             record.outcome = "cut" if record.outcome == "cut" else "completed"
         finally:
             record.finished.set()
+            if conversation is not None:
+                self._open[conversation].remove(record)
         return response
+
+    def _opened(self, record: RecordedRequest) -> str | None:
+        """Note a chat request in flight in its conversation; record any overlap."""
+        if self.conversation_of is None or record.kind != "chat":
+            return None
+        conversation = self.conversation_of(record.json)
+        if conversation is None:
+            return None
+        in_flight = self._open.setdefault(conversation, [])
+        self.overlaps.extend((earlier, record) for earlier in in_flight)
+        in_flight.append(record)
+        return conversation
 
     def _next_reply(self, path: str, route: tuple[str, str] | None, body: object) -> Reply:
         if route is None:
@@ -200,7 +220,8 @@ class FakeProviderServer:
             if index < len(chunks):
                 await response.write(chunks[index])
                 record.chunks_sent += 1
-                await asyncio.sleep(0)  # a yield, so the client can read this chunk alone
+                # At least a yield, so the client can read this chunk alone.
+                await asyncio.sleep(delivery.pace)
         await response.write_eof()
         return response
 

@@ -44,6 +44,13 @@ status) and every message keeps its current state (:class:`FakeMessage`);
 texts are stored as Telegram shows them: trailing whitespace trimmed,
 ``parse_mode`` markup checked roughly and stripped.
 
+Webhooks: after ``setWebhook`` (as a bot calls it) every queued update is
+POSTed to the webhook URL with the secret token header instead of waiting for
+``getUpdates`` (which answers 409 meanwhile), up to ``max_connections`` at
+once; what gets no 2xx answer within ``webhook_timeout`` is delivered again
+``redelivery_delay`` later. ``deliveries`` records every attempt,
+``pending_deliveries`` counts what is not delivered yet.
+
 Time comes from an injected clock (``now()``); :class:`FakeClock` with
 ``autojump`` moves only when every task waits on it and no request made
 through a bot from :meth:`FakeTelegram.bot` is in flight, so throttling
@@ -52,14 +59,14 @@ tests are deterministic and take no real time.
 Modules: ``clock`` (time), ``session`` (aiogram's side), ``records``, ``errors``,
 ``flood``, ``params`` (request decoding), ``validation`` (text rules), ``state``,
 ``inspection``, ``scripting``, ``updates``, ``origins``, ``files``, ``media``,
-``methods`` and ``server``.
+``methods``, ``webhooks`` and ``server``.
 """
 
 from tests.fakes.telegram.clock import FakeClock, NowClock
 from tests.fakes.telegram.errors import NOT_MODIFIED, QUERY_INVALID, TelegramError
 from tests.fakes.telegram.flood import FloodRules
 from tests.fakes.telegram.media import DEFAULT_SIZES, jpeg_stub
-from tests.fakes.telegram.records import Call, FakeMessage
+from tests.fakes.telegram.records import Call, FakeMessage, WebhookConfig, WebhookDelivery
 from tests.fakes.telegram.server import FakeTelegram
 from tests.fakes.telegram.session import HoldClock, LocalSession, local_bot
 from tests.fakes.telegram.validation import utf16_units
@@ -77,6 +84,8 @@ __all__ = [
     "LocalSession",
     "NowClock",
     "TelegramError",
+    "WebhookConfig",
+    "WebhookDelivery",
     "jpeg_stub",
     "local_bot",
     "utf16_units",

@@ -76,9 +76,6 @@ class BotMethods(TelegramState):
     def _m_getme(self, params: dict[str, Any]) -> dict[str, Any]:
         return self.bot_user
 
-    def _m_getwebhookinfo(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
-
     def _m_getmycommands(self, params: dict[str, Any]) -> list[Any]:
         return []
 

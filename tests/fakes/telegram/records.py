@@ -39,3 +39,29 @@ class FakeMessage:
     edits: int = 0
     media: dict[str, Any] = field(default_factory=dict)  # photo, document…: ``text`` is the caption
     context: dict[str, Any] = field(default_factory=dict)  # quote, external_reply, forward_origin
+
+
+@dataclass(frozen=True)
+class WebhookConfig:
+    """What ``setWebhook`` asked for."""
+
+    url: str
+    secret_token: str | None = None
+    max_connections: int = 40
+    allowed_updates: tuple[str, ...] | None = None  # None: every type but a few special ones
+
+
+@dataclass
+class WebhookDelivery:
+    """One attempt to POST an update to the webhook, and how it ended."""
+
+    update_id: int
+    attempt: int  # 1 for the first delivery of this update, 2 for its redelivery...
+    at: float  # on the loop's clock (deliveries run in real time)
+    status: int | None = None  # the HTTP status; None while in flight or without a response
+    error: str = ""  # why it counts as failed ("Read timeout expired", "Connection refused"...)
+
+    @property
+    def delivered(self) -> bool:
+        """Answered 2xx: Telegram forgets the update."""
+        return self.status is not None and 200 <= self.status < 300

@@ -25,9 +25,10 @@ from tests.fakes.telegram.params import read_params
 from tests.fakes.telegram.records import Call
 from tests.fakes.telegram.scripting import Scripting
 from tests.fakes.telegram.session import local_bot
+from tests.fakes.telegram.webhooks import Webhooks
 
 
-class FakeTelegram(Inspection, Scripting, MediaActions, BotMethods):
+class FakeTelegram(Inspection, Scripting, MediaActions, Webhooks, BotMethods):
     """The fake Bot API server (see :mod:`tests.fakes.telegram`); an async context manager."""
 
     def __init__(
@@ -68,6 +69,7 @@ class FakeTelegram(Inspection, Scripting, MediaActions, BotMethods):
         """Stop serving (pending long polls return at once)."""
         self._closing = True
         self._updated.set()
+        await self._close_webhooks()
         if self._runner is not None:
             await self._runner.cleanup()
         self._remove_local_files()
@@ -116,6 +118,7 @@ class FakeTelegram(Inspection, Scripting, MediaActions, BotMethods):
                 raise TelegramError(403, self._blocked[chat_id])
             self._flood.check(self.rules, method, chat_id, self.clock.now())
         if method == "getupdates":
+            self._refuse_polling()
             return await self._get_updates(params)
         handler: Callable[[dict[str, Any]], Any] | None = getattr(self, f"_m_{method}", None)
         return True if handler is None else handler(params)

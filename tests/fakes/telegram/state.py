@@ -6,10 +6,12 @@ import asyncio
 import itertools
 from typing import Any
 
+import aiohttp
+
 from tests.fakes.telegram.clock import NowClock
 from tests.fakes.telegram.errors import RawAnswer, ScriptedFailure
 from tests.fakes.telegram.flood import FloodControl, FloodRules
-from tests.fakes.telegram.records import Call, FakeMessage
+from tests.fakes.telegram.records import Call, FakeMessage, WebhookConfig, WebhookDelivery
 
 _EPOCH = 1_700_000_000  # message dates: this plus clock time
 
@@ -43,6 +45,14 @@ class TelegramState:
         self._called = asyncio.Event()
         self._gates: dict[str, asyncio.Event] = {}
         self._closing = False
+        # Webhook mode (see ``webhooks``): the settings, every attempt, what is in flight.
+        self.webhook: WebhookConfig | None = None
+        self.deliveries: list[WebhookDelivery] = []
+        self._webhook_error: tuple[float, str] | None = None
+        self._due_at: dict[int, float] = {}  # update_id → when its redelivery is due
+        self._delivering: dict[int, asyncio.Task[None]] = {}
+        self._deliverer: asyncio.Task[None] | None = None
+        self._http: aiohttp.ClientSession | None = None
 
     # -- JSON shapes -----------------------------------------------------------------------
 

@@ -121,6 +121,9 @@ class UpdateLog(Protocol):
     async def first_time(self, update_id: int) -> bool:
         """True the first time an update id is seen (and remembers it), False after."""
 
+    async def forget(self, update_id: int) -> None:
+        """Its handling was cut short: a redelivery of this update must be handled."""
+
 
 class SettingsBus(Protocol):
     """Tells every worker that bot-wide settings changed (provider switches, default)."""

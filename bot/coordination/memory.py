@@ -31,6 +31,10 @@ class MemoryUpdateLog:
             self._seen.popitem(last=False)
         return True
 
+    async def forget(self, update_id: int) -> None:
+        """A redelivery of ``update_id`` is handled again."""
+        self._seen.pop(update_id, None)
+
 
 class LocalSettingsBus:
     """One process: an announcement runs this process's listeners."""

@@ -35,6 +35,11 @@ class RedisUpdateLog:
                                              ex=REMEMBER_SECONDS)
         return bool(created)
 
+    async def forget(self, update_id: int) -> None:
+        """A redelivery of ``update_id`` is handled again (its handling was cut short)."""
+        with unavailable("forgetting an update"):
+            await self._client.delete(self._keys.update(update_id))
+
 
 class RedisWorkers:
     """:class:`~bot.coordination.base.Workers` from ``worker:{id}`` keys with a lease."""

@@ -46,6 +46,11 @@ class UpdateTracker(BaseMiddleware):
         self._idle.clear()
         try:
             return await handler(event, data)
+        except BaseException:
+            # Cut short (a stop past the grace, an error nobody handled): when Telegram
+            # delivers it again, it is handled again. Handled errors were answered already.
+            await self._updates.forget(event.update_id)
+            raise
         finally:
             self._in_flight.discard(event.update_id)
             if not self._in_flight:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from tests.bot.conftest import USER, Harness
-from tests.fakes.providers import Failure, last_user_text
+import asyncio
+
+from aiogram.types import Update
+
+from tests.bot.conftest import ADMIN, USER, Harness
+from tests.fakes.providers import Failure, Hang, last_user_text
 
 
 async def test_answers_and_remembers_the_conversation(harness: Harness) -> None:
@@ -83,3 +87,18 @@ async def test_a_redelivered_update_is_answered_once(harness: Harness) -> None:
     await harness.send(update)  # Telegram redelivers what a crashed bot never confirmed
     assert harness.texts(USER) == ["only once"]
     assert len(harness.providers.requests) == 1
+
+
+async def test_an_update_cut_short_is_handled_when_telegram_delivers_it_again(
+        harness: Harness) -> None:
+    release = asyncio.Event()
+    harness.providers.script("openai", Hang(release))  # /providers check waits on it...
+    update = harness.telegram.private_message(ADMIN, "/providers check")
+    parsed = Update.model_validate(update, context={"bot": harness.app.bot})
+    handling = asyncio.create_task(harness.app.dispatcher.feed_update(harness.app.bot, parsed))
+    await harness.providers.wait_for_requests(1)
+    handling.cancel()  # ...and the handler is cut short (a stop past its grace)
+    await asyncio.gather(handling, return_exceptions=True)
+    release.set()
+    assert await harness.app.coordination.updates.first_time(parsed.update_id)
+    assert not await harness.app.coordination.updates.first_time(parsed.update_id)

@@ -14,6 +14,14 @@ async def test_an_update_is_taken_the_first_time_only(make: Factory) -> None:
     assert await updates.first_time(9002) is True
 
 
+async def test_an_update_cut_short_is_taken_again(make: Factory) -> None:
+    updates = (await make()).updates
+    assert await updates.first_time(9050) is True
+    await updates.forget(9050)
+    assert await updates.first_time(9050) is True
+    assert await updates.first_time(9050) is False
+
+
 async def test_of_concurrent_deliveries_exactly_one_is_taken(make: Factory) -> None:
     updates = (await make()).updates
     answers = await asyncio.gather(*(updates.first_time(9100) for _ in range(20)))

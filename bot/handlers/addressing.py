@@ -46,7 +46,7 @@ def question_text(message: Message, me: User) -> str:
     spans = _own_mentions(message, me)
     if not spans:
         return text.strip()
-    # Entity offsets count UTF-16 code units.
+    # Entity offsets count UTF-16 code units; a span may split a surrogate pair (dropped).
     encoded = text.encode("utf-16-le")
     kept = []
     position = 0
@@ -54,7 +54,7 @@ def question_text(message: Message, me: User) -> str:
         kept.append(encoded[position * 2:offset * 2])
         position = offset + length
     kept.append(encoded[position * 2:])
-    return _SPACES.sub(" ", b"".join(kept).decode("utf-16-le")).strip()
+    return _SPACES.sub(" ", b"".join(kept).decode("utf-16-le", errors="ignore")).strip()
 
 
 def referred(message: Message, me: User) -> list[str]:
@@ -93,13 +93,23 @@ def question_of(message: Message, text: str, *,
     )
 
 
+def _covered(encoded: bytes, offset: int, length: int) -> str:
+    """The part of a UTF-16-LE text an entity covers; half a surrogate pair is dropped.
+
+    aiogram's ``extract_from`` raises on an entity that splits a pair: such an
+    entity still validates, and must not cost the message its answer.
+    """
+    return encoded[offset * 2:(offset + length) * 2].decode("utf-16-le", errors="ignore")
+
+
 def _own_mentions(message: Message, me: User) -> list[tuple[int, int]]:
     text = message.text or message.caption or ""
     entities = message.entities or message.caption_entities or []
+    encoded = text.encode("utf-16-le")
     spans = []
     for entity in entities:
         if entity.type == "mention" and me.username:
-            if entity.extract_from(text).lower() == f"@{me.username.lower()}":
+            if _covered(encoded, entity.offset, entity.length).lower() == f"@{me.username.lower()}":
                 spans.append((entity.offset, entity.length))
         elif entity.type == "text_mention" and entity.user and entity.user.id == me.id:
             spans.append((entity.offset, entity.length))

@@ -37,6 +37,19 @@ async def test_a_text_mention_is_answered(harness: Harness) -> None:
     assert harness.texts(GROUP) == ["Answer to: User2000: , hello"]
 
 
+async def test_mention_entities_that_split_an_emoji_break_nothing(harness: Harness) -> None:
+    # Offsets count UTF-16 units: these spans start inside the emoji's surrogate pair.
+    echo(harness)
+    handle = "@" + harness.telegram.bot_user["username"]
+    text = f"😀{handle} hello"
+    other = {"type": "mention", "offset": 1, "length": 3}
+    await harness.send(harness.telegram.group_message(GROUP, USER, text, entities=[other]))
+    assert harness.texts(GROUP) == []  # not for the bot; no apology either
+    ours = {"type": "mention", "offset": 1, "length": len(handle) + 1}
+    await harness.send(harness.telegram.group_message(GROUP, USER, text, entities=[ours]))
+    assert harness.texts(GROUP) == ["Answer to: User2000: hello"]
+
+
 async def test_a_reply_to_the_bot_is_answered_and_authors_are_named(harness: Harness) -> None:
     echo(harness)
     await harness.send(harness.telegram.group_message(GROUP, USER, "first", mention=True))

@@ -79,7 +79,9 @@ class Application:
 
 def build_dispatcher(deps: Deps, updates: UpdateTracker) -> Dispatcher:
     """The dispatcher with every router, the allow-list, and ``deps`` for handlers."""
-    dispatcher = Dispatcher(deps=deps)
+    # No FSM: the bot keeps no per-user state in aiogram, whose memory storage would
+    # otherwise hold a record for every (chat, user) that ever wrote, forever.
+    dispatcher = Dispatcher(deps=deps, disable_fsm=True)
     dispatcher.update.outer_middleware(updates)
     allow_list = AllowListMiddleware()
     dispatcher.message.middleware(allow_list)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from aiogram.fsm.storage.memory import MemoryStorage
+
 from bot.db import (
     ChatRepository,
     MessageRepository,
@@ -52,3 +54,13 @@ async def test_answers_left_streaming_by_a_crash_are_marked_interrupted(
     [answer] = await second.stored(USER)
     assert (answer.status, answer.text) == ("interrupted", "half")
     assert answer.error == "the bot stopped while answering"
+
+
+async def test_nothing_is_kept_per_user_or_chat_that_writes(harness: Harness) -> None:
+    # aiogram's FSM would keep a record for every (chat, user) it ever saw; the bot has no FSM.
+    harness.providers.script("openai", "ok")
+    for user_id in range(5000, 5020):
+        await harness.send(harness.telegram.private_message(user_id, "hi"))
+    storage = harness.app.dispatcher.storage
+    assert isinstance(storage, MemoryStorage)
+    assert not storage.storage

@@ -40,6 +40,8 @@ async def on_error(event: ErrorEvent, deps: Deps) -> bool:
     elif isinstance(error, TelegramBadRequest) and "query is too old" in error.message.lower():
         log.info("update %s: the button's query expired", update.update_id)
         query = None
+    elif isinstance(error, TelegramBadRequest) and _message_gone(error):
+        log.info("update %s: the message is gone (%s)", update.update_id, error.message)
     elif isinstance(error, TelegramMigrateToChat) and isinstance(message, Message):
         moved = await deps.chat_settings.migrate(message.chat.id, error.migrate_to_chat_id)
         deps.streamer.moved(message.chat.id, error.migrate_to_chat_id)
@@ -53,6 +55,12 @@ async def on_error(event: ErrorEvent, deps: Deps) -> bool:
     if query is not None:
         await _answer(query, apologise=failed)
     return True
+
+
+def _message_gone(error: TelegramBadRequest) -> bool:
+    """A button under a message deleted meanwhile: its edit finds nothing to edit."""
+    lowered = error.message.lower()
+    return "message to edit not found" in lowered or "message can't be edited" in lowered
 
 
 async def _apologise(message: Message) -> None:

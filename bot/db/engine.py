@@ -13,10 +13,18 @@ SQLite notes (why the connect/begin hooks exist):
   ``busy_timeout`` instead. Sessions must stay short — and one task should not hold
   two sessions at once. Read-only sessions (:meth:`Sessions.read`) begin with a plain
   (deferred) ``BEGIN``: with WAL they read a snapshot and never wait for a writer.
+* SQLite's busy handler polls; it is no queue. With dozens of writers in one process
+  and a busy event loop (each transaction spans several awaits), one writer can lose
+  every poll until ``busy_timeout`` runs out. :meth:`Sessions.write` therefore lets
+  the writers of one process take turns, first come first served; ``busy_timeout``
+  is left for writers of other processes.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -61,10 +69,21 @@ class Sessions:
         self.engine = engine
         self._write = create_session_factory(engine)
         self._read = create_session_factory(engine.execution_options(**{_READ_ONLY: True}))
+        # SQLite has one writer at a time: this process's writers queue here, in order.
+        self._writers = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
-    def write(self) -> AsyncSession:
+    def write(self) -> AbstractAsyncContextManager[AsyncSession]:
         """A session for one transaction (``async with db.write() as s, s.begin():``)."""
-        return self._write()
+        return self._writing()
+
+    @asynccontextmanager
+    async def _writing(self) -> AsyncIterator[AsyncSession]:
+        if self._writers is None:
+            async with self._write() as session:
+                yield session
+            return
+        async with self._writers, self._write() as session:
+            yield session
 
     def read(self) -> AsyncSession:
         """A session that only reads (on SQLite it never takes the write lock)."""

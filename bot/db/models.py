@@ -74,6 +74,36 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+def _without_nul(value: str | None) -> str | None:
+    return value.replace("\x00", "") if value else value
+
+
+class FreeText(TypeDecorator[str]):
+    """Text from users, Telegram or providers: NUL characters are dropped on the way in.
+
+    PostgreSQL refuses NUL in text (``invalid byte sequence for encoding "UTF8"``),
+    and the JSON of an update may carry it; SQLite drops it too, so both store the same.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        """The value without NUL characters."""
+        return _without_nul(value)
+
+
+class FreeString(TypeDecorator[str]):
+    """A length-limited :class:`FreeText` (``VARCHAR(n)``)."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        """The value without NUL characters."""
+        return _without_nul(value)
+
+
 class MessageRole(StrEnum):
     """Who wrote a stored message."""
 
@@ -116,10 +146,10 @@ class Chat(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger)
     thread_id: Mapped[int] = mapped_column(BigInteger, default=0, server_default=text("0"))
     chat_type: Mapped[str] = mapped_column(String(16))
-    title: Mapped[str | None] = mapped_column(String(255))
+    title: Mapped[str | None] = mapped_column(FreeString(255))
     provider: Mapped[str | None] = mapped_column(String(32))
-    model: Mapped[str | None] = mapped_column(String(128))
-    system_prompt: Mapped[str | None] = mapped_column(Text)
+    model: Mapped[str | None] = mapped_column(FreeString(128))
+    system_prompt: Mapped[str | None] = mapped_column(FreeText)
     conversation: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
     created_at: Mapped[datetime] = mapped_column(
         UTCDateTime(), default=utcnow, server_default=func.now()
@@ -161,14 +191,14 @@ class Message(Base):
     conversation: Mapped[int] = mapped_column(Integer)
     role: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16))
-    text: Mapped[str] = mapped_column(Text, default="", server_default=text("''"))
+    text: Mapped[str] = mapped_column(FreeText, default="", server_default=text("''"))
     author_id: Mapped[int | None] = mapped_column(BigInteger)
-    author_name: Mapped[str | None] = mapped_column(String(255))
+    author_name: Mapped[str | None] = mapped_column(FreeString(255))
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     reply_to_id: Mapped[int | None] = mapped_column(BigInteger)
     provider: Mapped[str | None] = mapped_column(String(32))
-    model: Mapped[str | None] = mapped_column(String(128))
-    error: Mapped[str | None] = mapped_column(Text)
+    model: Mapped[str | None] = mapped_column(FreeString(128))
+    error: Mapped[str | None] = mapped_column(FreeText)
     # The worker process that holds a pending question or writes a streaming answer.
     worker: Mapped[str | None] = mapped_column(String(64))
     # The asker's language, for what is said about a question answered later.
@@ -176,7 +206,7 @@ class Message(Base):
     # The message a streaming answer is growing in, and what it showed at the last
     # checkpoint: after a crash it is edited to say the answer was interrupted.
     live_message_id: Mapped[int | None] = mapped_column(BigInteger)
-    live_text: Mapped[str | None] = mapped_column(Text)
+    live_text: Mapped[str | None] = mapped_column(FreeText)
     prompt_tokens: Mapped[int | None] = mapped_column(Integer)
     completion_tokens: Mapped[int | None] = mapped_column(Integer)
     tokens_estimated: Mapped[bool] = mapped_column(Boolean, default=False,
@@ -198,7 +228,7 @@ class ProviderState(Base):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     last_ok_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(FreeText)
     first_piece_ms: Mapped[int | None] = mapped_column(Integer)
 
 
@@ -208,7 +238,7 @@ class BotSetting(Base):
     __tablename__ = "bot_settings"
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[str] = mapped_column(Text)
+    value: Mapped[str] = mapped_column(FreeText)
 
 
 class AttachmentKind(StrEnum):
@@ -231,7 +261,7 @@ class Attachment(Base):
     kind: Mapped[str] = mapped_column(String(16))
     file_id: Mapped[str] = mapped_column(String(256))
     file_unique_id: Mapped[str | None] = mapped_column(String(64))
-    name: Mapped[str | None] = mapped_column(String(255))
-    mime_type: Mapped[str | None] = mapped_column(String(128))
+    name: Mapped[str | None] = mapped_column(FreeString(255))
+    mime_type: Mapped[str | None] = mapped_column(FreeString(128))
     size: Mapped[int | None] = mapped_column(BigInteger)
-    text: Mapped[str | None] = mapped_column(Text)  # a document's text, a transcript
+    text: Mapped[str | None] = mapped_column(FreeText)  # a document's text, a transcript

@@ -38,6 +38,9 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+# The longest model name stored: providers that take any name must be refused longer ones.
+MODEL_NAME_MAX = 128
+
 # SQLite only turns "INTEGER PRIMARY KEY" into an auto-incrementing rowid, not BIGINT.
 BigIntPK = BigInteger().with_variant(Integer, "sqlite")
 
@@ -148,7 +151,7 @@ class Chat(Base):
     chat_type: Mapped[str] = mapped_column(String(16))
     title: Mapped[str | None] = mapped_column(FreeString(255))
     provider: Mapped[str | None] = mapped_column(String(32))
-    model: Mapped[str | None] = mapped_column(FreeString(128))
+    model: Mapped[str | None] = mapped_column(FreeString(MODEL_NAME_MAX))
     system_prompt: Mapped[str | None] = mapped_column(FreeText)
     conversation: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
     created_at: Mapped[datetime] = mapped_column(
@@ -197,7 +200,7 @@ class Message(Base):
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     reply_to_id: Mapped[int | None] = mapped_column(BigInteger)
     provider: Mapped[str | None] = mapped_column(String(32))
-    model: Mapped[str | None] = mapped_column(FreeString(128))
+    model: Mapped[str | None] = mapped_column(FreeString(MODEL_NAME_MAX))
     error: Mapped[str | None] = mapped_column(FreeText)
     # The worker process that holds a pending question or writes a streaming answer.
     worker: Mapped[str | None] = mapped_column(String(64))

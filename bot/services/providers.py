@@ -9,6 +9,7 @@ from datetime import datetime
 
 from bot.coordination.base import SettingsBus
 from bot.db import ProviderStateRepository, Sessions, SettingsRepository
+from bot.db.models import MODEL_NAME_MAX
 from providers.base import Provider
 from providers.errors import ModelNotSupported, ProviderError
 from providers.fallback import Attempt
@@ -146,6 +147,8 @@ class ProviderControl:
             raise ChoiceError(str(exc)) from exc
         if not self.is_enabled(choice.provider):
             raise ChoiceError(f"{choice.provider} is switched off")
+        if len(choice.model) > MODEL_NAME_MAX:  # a provider that takes any name took this one
+            raise ChoiceError(f"a model name has at most {MODEL_NAME_MAX} characters")
         return choice
 
     def attempts(self, choice: Choice) -> list[Attempt]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from bot.db.models import MODEL_NAME_MAX
 from bot.handlers.model_keyboards import ModelPick
 from tests.bot.conftest import ADMIN, GROUP, USER, Harness, HarnessFactory
 from tests.fakes.telegram import utf16_units
@@ -86,7 +87,7 @@ async def test_russian_lists_are_shortened_too(make_harness: HarnessFactory) -> 
 
 
 async def test_a_very_long_model_name_leaves_help_whole(harness: Harness) -> None:
-    name = "x" * 4000  # vitalentum takes any model name
+    name = "x" * MODEL_NAME_MAX  # vitalentum takes any model name, up to what is stored
     await harness.send(harness.telegram.private_message(USER, f"/model vitalentum:{name}"))
     assert harness.last_text(USER).startswith("Model set: vitalentum:xxxx")
     await harness.send(harness.telegram.private_message(USER, "/help"))

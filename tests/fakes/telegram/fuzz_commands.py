@@ -19,6 +19,11 @@ SPECIAL = (
     "/model :",
     "/model openai:",
     "/model nonexistent:model",
+    "/model vitalentum:" + "m" * 300,  # vitalentum and codelinkava take any model name
+    "/model codelinkava:\x00model\x00",
+    "/model vitalentum:\u202egpt\u202c",
+    "/providers default vitalentum:" + "z" * 300,
+    "/providers default codelinkava:\x00",
     "/providers enable",
     "/providers disable",
     "/providers enable nonexistent",

@@ -53,6 +53,10 @@ class MessageFuzzer:
         """A message in ``chat``: envelope, one content of ``kind`` (None: random), extras."""
         kind = kind or self.kind()
         message = self.envelope(chat) | self.content(chat, kind)
+        if kind == "command" and chat.type != "private" and self.people.admin_ids \
+                and self.rng.random() < 0.2:  # the commands only admins may give
+            message["from"] = self.people.admin()
+            message.pop("sender_chat", None)
         if self.rng.random() < 0.25:
             message["reply_to_message"] = self.replied(chat, message.get("message_thread_id"))
         for name in self.rng.sample(EXTRA_FIELDS, self.rng.choice((0, 0, 0, 1, 2, 4))):

@@ -60,18 +60,24 @@ class People:
         self.channels = [FuzzChat(-1_002_000_000_000 - n, "channel", text.short(128))
                          for n in range(size // 16)]
 
+    def admin(self) -> dict[str, Any]:
+        """One of the bot's admins (``ADMIN_IDS``)."""
+        return {"id": self.rng.choice(self.admin_ids), "is_bot": False, "first_name": "Admin"}
+
     def user(self) -> dict[str, Any]:
         """A user of the pool (an admin now and then, another bot rarely)."""
         roll = self.rng.random()
-        if roll < 0.02 and self.admin_ids:
-            return {"id": self.rng.choice(self.admin_ids), "is_bot": False, "first_name": "Admin"}
-        if roll < 0.04:
+        if roll < 0.03 and self.admin_ids:
+            return self.admin()
+        if roll < 0.05:
             return {"id": self.rng.randint(10**9, 2**40), "is_bot": True,
                     "first_name": self._text.short(20), "username": "other_bot"}
         return dict(self.rng.choice(self.users))
 
     def private(self) -> FuzzChat:
-        """A private chat of the pool."""
+        """A private chat of the pool (now and then a bot admin's)."""
+        if self.admin_ids and self.rng.random() < 0.03:
+            return FuzzChat(self.rng.choice(self.admin_ids), "private", "Admin")
         return self.rng.choice(self.privates)
 
     def group(self) -> FuzzChat:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,30 @@ class Harness:
 HarnessFactory = Callable[..., Awaitable[Harness]]
 
 
+async def start_harness(stack: AsyncExitStack, database_url: str, *,
+                        endpoints: tuple[str, ...] = (), **overrides: Any) -> Harness:
+    """Start the fakes and the bot on ``stack`` (all closed with it); ``overrides`` are settings."""
+    telegram = await stack.enter_async_context(FakeTelegram(rules=HANDLER_FLOOD_RULES))
+    providers = await stack.enter_async_context(FakeProviderServer())
+    settings: dict[str, Any] = {
+        "_env_file": None,
+        "bot_token": telegram.token,
+        "telegram_api_url": telegram.base_url,
+        "database_url": database_url,
+        "providers": ("openai", "flowgpt", "vitalentum", "ai365vip", "codelinkava"),
+        "openai_api_key": "test-key",
+        "openai_models": ("fake-model-a", "fake-model-b"),
+        "admin_ids": (ADMIN,),
+        "edit_interval_private": 0.05,
+        "edit_interval_group": 0.05,
+        "rate_limit_per_minute": 0,
+        **{f"{p}_base_url": providers.url_for(p) for p in (*PROVIDERS, *endpoints)},
+    }
+    settings.update(overrides)
+    app = await stack.enter_async_context(application(load_settings(**settings)))
+    return Harness(telegram, providers, app)
+
+
 @pytest.fixture
 async def make_harness(tmp_path: Path) -> AsyncIterator[HarnessFactory]:
     """Start the bot with setting overrides; everything is closed after the test.
@@ -114,36 +139,13 @@ async def make_harness(tmp_path: Path) -> AsyncIterator[HarnessFactory]:
     ``endpoints`` names more OpenAI-compatible endpoints served by the fake
     provider server (list them in ``providers`` to enable them).
     """
-    stack: list[Any] = []
+    async with AsyncExitStack() as stack:
 
-    async def start(*, endpoints: tuple[str, ...] = (), **overrides: Any) -> Harness:
-        telegram = await FakeTelegram(rules=HANDLER_FLOOD_RULES).__aenter__()
-        stack.append(telegram)
-        providers = await FakeProviderServer().__aenter__()
-        stack.append(providers)
-        settings: dict[str, Any] = {
-            "_env_file": None,
-            "bot_token": telegram.token,
-            "telegram_api_url": telegram.base_url,
-            "database_url": f"sqlite+aiosqlite:///{tmp_path}/bot.db",
-            "providers": ("openai", "flowgpt", "vitalentum", "ai365vip", "codelinkava"),
-            "openai_api_key": "test-key",
-            "openai_models": ("fake-model-a", "fake-model-b"),
-            "admin_ids": (ADMIN,),
-            "edit_interval_private": 0.05,
-            "edit_interval_group": 0.05,
-            "rate_limit_per_minute": 0,
-            **{f"{p}_base_url": providers.url_for(p) for p in (*PROVIDERS, *endpoints)},
-        }
-        settings.update(overrides)
-        context = application(load_settings(**settings))
-        app = await context.__aenter__()
-        stack.append(context)
-        return Harness(telegram, providers, app)
+        async def start(*, endpoints: tuple[str, ...] = (), **overrides: Any) -> Harness:
+            return await start_harness(stack, f"sqlite+aiosqlite:///{tmp_path}/bot.db",
+                                       endpoints=endpoints, **overrides)
 
-    yield start
-    for item in reversed(stack):
-        await item.__aexit__(None, None, None)
+        yield start
 
 
 @pytest.fixture

@@ -1,0 +1,148 @@
+"""Feeding a running bot many updates at once, and what such a run leaves behind.
+
+Used by the fuzz test (which asserts) and ``bench/bench_fuzz.py`` (which prints).
+A run feeds updates through the real Dispatcher with bounded concurrency,
+waits for every answer they started, samples the process's resident memory
+meanwhile, and collects every log record at WARNING and above.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import logging
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aiogram.types import Update
+
+from bot.app import Application
+
+log = logging.getLogger(__name__)
+
+# Always trouble, whatever level they are logged at.
+ALARMS = ("database is locked", "never retrieved", "was never awaited")
+
+
+class LogCollector(logging.Handler):
+    """Keeps every record at WARNING and above, for a readable verdict afterwards."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Keep the record."""
+        self.records.append(record)
+
+    @property
+    def errors(self) -> list[logging.LogRecord]:
+        """Records at ERROR and above, and any that names a known alarm."""
+        return [r for r in self.records
+                if r.levelno >= logging.ERROR or any(a in r.getMessage() for a in ALARMS)]
+
+    def describe(self, records: Iterable[logging.LogRecord]) -> str:
+        """One paragraph per record: level, logger, message, and the exception's last lines."""
+        parts = []
+        for record in records:
+            text = f"{record.levelname} {record.name}: {record.getMessage()}"
+            if record.exc_info and record.exc_info[1] is not None:
+                trace = logging.Formatter().formatException(record.exc_info).splitlines()
+                text += "\n    " + "\n    ".join(trace[-6:])
+            parts.append(text)
+        return "\n".join(parts)
+
+    @contextlib.contextmanager
+    def attached(self) -> Iterator[LogCollector]:
+        """Collect from the root logger (and every logger below it) inside the block."""
+        root = logging.getLogger()
+        previous = root.level
+        root.addHandler(self)
+        if previous > logging.WARNING:
+            root.setLevel(logging.WARNING)
+        try:
+            yield self
+        finally:
+            root.removeHandler(self)
+            root.setLevel(previous)
+
+
+def rss_mb() -> float:
+    """This process's resident memory now, in MB (Linux ``/proc``)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS in /proc/self/status")
+
+
+@dataclass
+class FuzzRun:
+    """The figures of one run."""
+
+    updates: int = 0
+    seconds: float = 0.0
+    start_rss_mb: float = 0.0
+    peak_rss_mb: float = 0.0
+    unfinished: list[str] = field(default_factory=list)  # what did not end when it should have
+
+    @property
+    def per_second(self) -> float:
+        """Updates handled per second."""
+        return self.updates / self.seconds if self.seconds else 0.0
+
+
+async def feed_concurrently(app: Application, updates: Iterable[dict[str, Any]], *,
+                            concurrency: int, drain_timeout: float = 120.0) -> FuzzRun:
+    """Feed ``updates`` with at most ``concurrency`` at a time; wait for every answer."""
+    run = FuzzRun(start_rss_mb=rss_mb())
+    run.peak_rss_mb = run.start_rss_mb
+    source = iter(updates)
+    started = time.perf_counter()
+
+    async def worker() -> None:
+        for update in source:  # one shared iterator: each update goes to one worker
+            run.updates += 1
+            try:
+                parsed = Update.model_validate(update, context={"bot": app.bot})
+                await app.dispatcher.feed_update(app.bot, parsed)
+            except Exception:  # the dispatcher let it out: that is a finding, not a stop
+                log.exception("update %s escaped the dispatcher", update.get("update_id"))
+
+    async def sample() -> None:
+        while True:
+            run.peak_rss_mb = max(run.peak_rss_mb, rss_mb())
+            await asyncio.sleep(0.05)
+
+    sampler = asyncio.create_task(sample(), name="rss-sampler")
+    try:
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        await _drain(app, drain_timeout, run)
+    finally:
+        sampler.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sampler
+    run.seconds = time.perf_counter() - started
+    gc.collect()  # tasks that died unobserved say so when collected
+    run.peak_rss_mb = max(run.peak_rss_mb, rss_mb())
+    return run
+
+
+async def _drain(app: Application, timeout: float, run: FuzzRun) -> None:
+    """Wait for the answers the updates started; note whatever is still running after it."""
+    tasks = app.deps.answers.tasks
+    while tasks:
+        _, pending = await asyncio.wait(tasks, timeout=timeout)
+        if pending:
+            run.unfinished.extend(sorted(t.get_name() for t in pending))
+            return
+        tasks = app.deps.answers.tasks
+    turns, streamer = app.deps.turns, app.deps.streamer
+    for name, value in (("updates in flight", app.updates.in_flight),
+                        ("answers writing", turns.active), ("questions waiting", turns.waiting),
+                        ("stream writers open", streamer.open_writers)):
+        if value:
+            run.unfinished.append(f"{name}: {value}")

@@ -41,7 +41,7 @@ async def bench(count: int, seed: int, concurrency: int, database_url: str | Non
             updates = FuzzUpdates(seed, bot_user=harness.telegram.bot_user, admin_ids=(ADMIN,),
                                   first_update_id=1_000_000)
             with LogCollector().attached() as logs:
-                run = await feed_concurrently(harness.app, updates.generate(count),
+                run = await feed_concurrently(harness, updates.generate(count),
                                               concurrency=concurrency)
             calls = Counter(c.method for c in harness.telegram.log)
             print(f"updates          {run.updates}")
@@ -54,10 +54,10 @@ async def bench(count: int, seed: int, concurrency: int, database_url: str | Non
                   + ", ".join(f"{m} {n}" for m, n in calls.most_common(6)))
             print(f"provider calls   {len(harness.providers.requests)}")
             print(f"still running    {run.unfinished or 'nothing'}")
-            _print_groups(logs)
+            _print_groups(logs, run.shapes)
 
 
-def _print_groups(logs: LogCollector) -> None:
+def _print_groups(logs: LogCollector, shapes: dict[int, str]) -> None:
     """Errors (and warnings) grouped by logger and exception, one example each."""
     groups: dict[tuple[str, str], list[object]] = {}
     for record in logs.records:
@@ -67,7 +67,7 @@ def _print_groups(logs: LogCollector) -> None:
         groups.setdefault(key, []).append(record)
     for (where, what), records in sorted(groups.items(), key=lambda g: -len(g[1])):
         print(f"\n{len(records)} × {where}: {what}")
-        print("    " + logs.describe(records[:1]).replace("\n", "\n    "))
+        print("    " + logs.describe(records[:1], shapes).replace("\n", "\n    "))
 
 
 def main() -> None:

@@ -12,20 +12,21 @@ import asyncio
 import contextlib
 import gc
 import logging
+import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aiogram.types import Update
-
 from bot.app import Application
+from tests.bot.conftest import Harness
 
 log = logging.getLogger(__name__)
 
 # Always trouble, whatever level they are logged at.
 ALARMS = ("database is locked", "never retrieved", "was never awaited")
+_UPDATE_ID = re.compile(r"update (\d+)")
 
 
 class LogCollector(logging.Handler):
@@ -45,11 +46,16 @@ class LogCollector(logging.Handler):
         return [r for r in self.records
                 if r.levelno >= logging.ERROR or any(a in r.getMessage() for a in ALARMS)]
 
-    def describe(self, records: Iterable[logging.LogRecord]) -> str:
-        """One paragraph per record: level, logger, message, and the exception's last lines."""
+    def describe(self, records: Iterable[logging.LogRecord],
+                 shapes: Mapping[int, str] | None = None) -> str:
+        """One paragraph per record: level, logger, message, the update's shape when the
+        message names one (``shapes``: update id → shape), the exception's last lines."""
         parts = []
         for record in records:
             text = f"{record.levelname} {record.name}: {record.getMessage()}"
+            named = _UPDATE_ID.search(record.getMessage())
+            if named and shapes and int(named.group(1)) in shapes:
+                text += f"\n    update: {shapes[int(named.group(1))]}"
             if record.exc_info and record.exc_info[1] is not None:
                 trace = logging.Formatter().formatException(record.exc_info).splitlines()
                 text += "\n    " + "\n    ".join(trace[-6:])
@@ -88,6 +94,12 @@ class FuzzRun:
     start_rss_mb: float = 0.0
     peak_rss_mb: float = 0.0
     unfinished: list[str] = field(default_factory=list)  # what did not end when it should have
+    shapes: dict[int, str] = field(default_factory=dict)  # update id → what it carried
+
+    def note(self, update: dict[str, Any]) -> None:
+        """Remember the shape of an update fed (for readable failures)."""
+        self.updates += 1
+        self.shapes[update["update_id"]] = shape(update)
 
     @property
     def per_second(self) -> float:
@@ -95,9 +107,14 @@ class FuzzRun:
         return self.updates / self.seconds if self.seconds else 0.0
 
 
-async def feed_concurrently(app: Application, updates: Iterable[dict[str, Any]], *,
-                            concurrency: int, drain_timeout: float = 120.0) -> FuzzRun:
-    """Feed ``updates`` with at most ``concurrency`` at a time; wait for every answer."""
+async def feed_concurrently(harness: Harness, updates: Iterable[dict[str, Any]], *,
+                            concurrency: int, update_timeout: float = 90.0,
+                            drain_timeout: float = 120.0) -> FuzzRun:
+    """Feed ``updates`` with at most ``concurrency`` at a time; wait for every answer.
+
+    An update whose handlers take longer than ``update_timeout`` (longer than any
+    flood-control wait a reply may do) is cancelled and noted as hung.
+    """
     run = FuzzRun(start_rss_mb=rss_mb())
     run.peak_rss_mb = run.start_rss_mb
     source = iter(updates)
@@ -105,10 +122,13 @@ async def feed_concurrently(app: Application, updates: Iterable[dict[str, Any]],
 
     async def worker() -> None:
         for update in source:  # one shared iterator: each update goes to one worker
-            run.updates += 1
+            run.note(update)
             try:
-                parsed = Update.model_validate(update, context={"bot": app.bot})
-                await app.dispatcher.feed_update(app.bot, parsed)
+                async with asyncio.timeout(update_timeout):
+                    await harness.send(update, wait=False)
+            except TimeoutError:
+                kind = ", ".join(k for k in update if k != "update_id")
+                run.unfinished.append(f"update {update.get('update_id')} ({kind}) hung")
             except Exception:  # the dispatcher let it out: that is a finding, not a stop
                 log.exception("update %s escaped the dispatcher", update.get("update_id"))
 
@@ -120,7 +140,7 @@ async def feed_concurrently(app: Application, updates: Iterable[dict[str, Any]],
     sampler = asyncio.create_task(sample(), name="rss-sampler")
     try:
         await asyncio.gather(*(worker() for _ in range(concurrency)))
-        await _drain(app, drain_timeout, run)
+        await _drain(harness.app, drain_timeout, run)
     finally:
         sampler.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -129,6 +149,27 @@ async def feed_concurrently(app: Application, updates: Iterable[dict[str, Any]],
     gc.collect()  # tasks that died unobserved say so when collected
     run.peak_rss_mb = max(run.peak_rss_mb, rss_mb())
     return run
+
+
+def shape(update: dict[str, Any]) -> str:
+    """A short description of an update: its kind, chat type, content, text or data."""
+    kind = next(k for k in update if k != "update_id")
+    payload = update[kind]
+    if not isinstance(payload, dict):
+        return kind
+    parts = [kind]
+    if isinstance(payload.get("chat"), dict):
+        parts.append(str(payload["chat"].get("type")))
+    content = [k for k in payload if k not in _ENVELOPE]
+    parts.append("+".join(content[:4]))
+    for key in ("text", "caption", "data", "query"):
+        if isinstance(payload.get(key), str):
+            parts.append(f"{key}={payload[key][:40]!r}")
+    return " ".join(parts)
+
+
+_ENVELOPE = frozenset({"message_id", "date", "chat", "from", "sender_chat", "id",
+                       "chat_instance", "message_thread_id", "is_topic_message"})
 
 
 async def _drain(app: Application, timeout: float, run: FuzzRun) -> None:

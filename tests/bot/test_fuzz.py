@@ -31,11 +31,11 @@ async def test_fuzzed_updates_break_nothing(make_harness: HarnessFactory) -> Non
     updates = FuzzUpdates(SEED, bot_user=harness.telegram.bot_user, admin_ids=(ADMIN,),
                           first_update_id=1_000_000)
     with LogCollector().attached() as logs:
-        run = await feed_concurrently(harness.app, updates.generate(FUZZ_COUNT),
+        run = await feed_concurrently(harness, updates.generate(FUZZ_COUNT),
                                       concurrency=CONCURRENCY)
         assert run.updates == FUZZ_COUNT
         assert not logs.errors, f"{len(logs.errors)} errors logged:\n" \
-            + logs.describe(logs.errors[:20])
+            + logs.describe(logs.errors[:20], run.shapes)
         assert not run.unfinished, f"still running after the run: {run.unfinished}"
         assert run.peak_rss_mb < RSS_LIMIT_MB, f"peak RSS {run.peak_rss_mb:.0f} MB"
 

@@ -12,6 +12,7 @@ from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramForbiddenError,
     TelegramMigrateToChat,
+    TelegramRetryAfter,
 )
 from aiogram.types import CallbackQuery, ErrorEvent, Message
 
@@ -42,6 +43,9 @@ async def on_error(event: ErrorEvent, deps: Deps) -> bool:
         query = None
     elif isinstance(error, TelegramBadRequest) and _message_gone(error):
         log.info("update %s: the message is gone (%s)", update.update_id, error.message)
+    elif isinstance(error, TelegramRetryAfter):  # an apology would lengthen the window
+        log.warning("update %s: flood control held the reply back; dropped (%s)",
+                    update.update_id, error.message)
     elif isinstance(error, TelegramMigrateToChat) and isinstance(message, Message):
         moved = await deps.chat_settings.migrate(message.chat.id, error.migrate_to_chat_id)
         deps.streamer.moved(message.chat.id, error.migrate_to_chat_id)

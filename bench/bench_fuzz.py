@@ -8,7 +8,8 @@ updates, duration, updates per second, resident memory (start and peak), the
 errors logged (grouped by what failed, with an example each), and whatever was
 still running after the run.
 
-Run: ``python bench/bench_fuzz.py`` (10,000 updates) or ``--count 1000 --seed 3``.
+Run: ``python -m bench.bench_fuzz`` (10,000 updates) or ``--count 1000 --seed 3``;
+``--telegram-limits`` applies Telegram's own flood bursts (busy chats then see 429s).
 """
 
 from __future__ import annotations
@@ -26,16 +27,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.bot.conftest import ADMIN, start_harness
 from tests.bot.fuzzing import LogCollector, feed_concurrently
 from tests.fakes.providers import PROVIDERS
+from tests.fakes.telegram import FloodRules
 from tests.fakes.telegram.fuzz import FuzzUpdates
 
 
 async def bench(count: int, seed: int, concurrency: int, database_url: str | None,
-                stream_mode: str) -> None:
+                stream_mode: str, telegram_limits: bool) -> None:
     """Run the fuzz once and print its figures."""
     with tempfile.TemporaryDirectory() as tmp:
         url = database_url or f"sqlite+aiosqlite:///{tmp}/bot.db"
         async with AsyncExitStack() as stack:
             harness = await start_harness(stack, url, stream_mode=stream_mode)
+            if telegram_limits:  # Telegram's bursts, not the handler tests' roomy ones
+                harness.telegram.rules = FloodRules()
             for name in PROVIDERS:
                 harness.providers.script(name, "ok")
             updates = FuzzUpdates(seed, bot_user=harness.telegram.bot_user, admin_ids=(ADMIN,),
@@ -79,9 +83,12 @@ def main() -> None:
     parser.add_argument("--database-url", default=None,
                         help="an empty database to use instead of a temporary SQLite file")
     parser.add_argument("--stream-mode", choices=("edit", "draft"), default="edit")
+    parser.add_argument("--telegram-limits", action="store_true",
+                        help="flood control with Telegram's bursts (3 per chat), not the "
+                             "handler tests' roomy ones: slower, with 429s")
     args = parser.parse_args()
     asyncio.run(bench(args.count, args.seed, args.concurrency, args.database_url,
-                      args.stream_mode))
+                      args.stream_mode, args.telegram_limits))
 
 
 if __name__ == "__main__":

@@ -121,6 +121,7 @@ async def feed_concurrently(harness: Harness, updates: Iterable[dict[str, Any]],
     started = time.perf_counter()
 
     async def worker() -> None:
+        """Take updates from the shared source until it runs dry."""
         for update in source:  # one shared iterator: each update goes to one worker
             run.note(update)
             try:
@@ -133,6 +134,7 @@ async def feed_concurrently(harness: Harness, updates: Iterable[dict[str, Any]],
                 log.exception("update %s escaped the dispatcher", update.get("update_id"))
 
     async def sample() -> None:
+        """Note the resident memory every 50 ms."""
         while True:
             run.peak_rss_mb = max(run.peak_rss_mb, rss_mb())
             await asyncio.sleep(0.05)

@@ -40,6 +40,7 @@ class Generated:
 
 @pytest.fixture(scope="module")
 def generated() -> Generated:
+    """The same ten thousand updates for every test of this module."""
     return Generated()
 
 

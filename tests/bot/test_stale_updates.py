@@ -10,6 +10,7 @@ from tests.bot.conftest import USER, Harness
 
 
 def errors(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """The messages logged at ERROR and above."""
     return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
 
 

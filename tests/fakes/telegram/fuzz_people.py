@@ -3,8 +3,9 @@
 Private chats (the user's id is the chat's), basic groups, supergroups (some
 of them forums with topics) and channels; senders are people, anonymous group
 admins (``sender_chat`` is the group itself), linked channels, other bots and,
-now and then, the bot's own admins. Names and titles keep Telegram's limits
-(64 and 128 characters) but not its taste.
+now and then, the bot's own admins. A few chats are busy (a tenth of the
+traffic goes to the first five of each pool). Names and titles keep Telegram's
+limits (64 and 128 characters) but not its taste.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ GROUP_ANONYMOUS_BOT = {"id": 1087968824, "is_bot": True, "first_name": "Group",
 CHANNEL_BOT = {"id": 136817688, "is_bot": True, "first_name": "Channel",
                "username": "Channel_Bot"}
 _LANGUAGES = ("en", "ru", "uk", "be-BY", "zh-hans", "pt-br", "xx", "", "RU", "ar")
+_BUSY = 5  # chats at the head of each pool that get a tenth of its traffic
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,11 +80,11 @@ class People:
         """A private chat of the pool (now and then a bot admin's)."""
         if self.admin_ids and self.rng.random() < 0.03:
             return FuzzChat(self.rng.choice(self.admin_ids), "private", "Admin")
-        return self.rng.choice(self.privates)
+        return self._pick(self.privates)
 
     def group(self) -> FuzzChat:
         """A basic group, a supergroup or a forum."""
-        return self.rng.choice(self.groups if self.rng.random() < 0.25 else self.supergroups)
+        return self._pick(self.groups if self.rng.random() < 0.25 else self.supergroups)
 
     def channel(self) -> FuzzChat:
         """A channel."""
@@ -106,6 +108,12 @@ class People:
         if roll < 0.13:
             return {"from": CHANNEL_BOT, "sender_chat": self.channel().json()}
         return {"from": self.user()}
+
+    def _pick(self, pool: list[FuzzChat]) -> FuzzChat:
+        """A chat of ``pool``; the busy ones at its head more often."""
+        if self.rng.random() < 0.1:
+            return self.rng.choice(pool[:_BUSY])
+        return self.rng.choice(pool)
 
     def _new_user(self, user_id: int) -> dict[str, Any]:
         user: dict[str, Any] = {"id": user_id, "is_bot": False,

@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.bot.conftest import ADMIN, start_harness
-from tests.bot.fuzzing import LogCollector, feed_concurrently
+from tests.bot.fuzzing import FUZZ_SETTINGS, LogCollector, feed_concurrently
 from tests.fakes.providers import PROVIDERS
 from tests.fakes.telegram import FloodRules
 from tests.fakes.telegram.fuzz import FuzzUpdates
@@ -37,7 +37,7 @@ async def bench(count: int, seed: int, concurrency: int, database_url: str | Non
     with tempfile.TemporaryDirectory() as tmp:
         url = database_url or f"sqlite+aiosqlite:///{tmp}/bot.db"
         async with AsyncExitStack() as stack:
-            harness = await start_harness(stack, url, stream_mode=stream_mode)
+            harness = await start_harness(stack, url, stream_mode=stream_mode, **FUZZ_SETTINGS)
             if telegram_limits:  # Telegram's bursts, not the handler tests' roomy ones
                 harness.telegram.rules = FloodRules()
             for name in PROVIDERS:

@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 # Always trouble, whatever level they are logged at.
 ALARMS = ("database is locked", "never retrieved", "was never awaited")
 _UPDATE_ID = re.compile(r"update (\d+)")
+# Settings of a fuzz run beyond the handler tests': the per-user rate limit at its default.
+FUZZ_SETTINGS: dict[str, Any] = {"rate_limit_per_minute": 20}
 
 
 class LogCollector(logging.Handler):

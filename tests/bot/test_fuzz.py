@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from tests.bot.conftest import ADMIN, HarnessFactory
-from tests.bot.fuzzing import LogCollector, feed_concurrently
+from tests.bot.fuzzing import FUZZ_SETTINGS, LogCollector, feed_concurrently
 from tests.fakes.providers import PROVIDERS
 from tests.fakes.telegram.fuzz import FuzzUpdates
 
@@ -25,7 +25,7 @@ FRESH_USER = 987_654_321  # in no pool of the generator
 
 @pytest.mark.timeout(300)
 async def test_fuzzed_updates_break_nothing(make_harness: HarnessFactory) -> None:
-    harness = await make_harness()
+    harness = await make_harness(**FUZZ_SETTINGS)
     for name in PROVIDERS:
         harness.providers.script(name, "ok")
     updates = FuzzUpdates(SEED, bot_user=harness.telegram.bot_user, admin_ids=(ADMIN,),

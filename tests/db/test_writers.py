@@ -23,6 +23,7 @@ async def test_many_writers_at_once_all_get_their_turn(tmp_path: Path,
         db = Sessions(engine)
 
         async def write(number: int) -> None:
+            """One short transaction that outlasts busy_timeout when writers pile up."""
             async with db.write() as session, session.begin():
                 await ChatRepository(session).get_or_create(-number, 0, chat_type="group")
                 await asyncio.sleep(0.03)  # the loop is busy elsewhere meanwhile

@@ -36,6 +36,7 @@ _ENVELOPE = frozenset({"message_id", "date", "chat", "from_user", "sender_chat",
 EXTRA_FIELDS = tuple(name for name in Message.model_fields
                      if name not in _ENVELOPE and name not in CONTENT_TYPES)
 _DATE = 1_750_000_000
+MAX_TEXT, MAX_CAPTION = 4096, 1024  # UTF-16 units Telegram allows in a text, a caption
 
 
 class MessageFuzzer:
@@ -103,17 +104,19 @@ class MessageFuzzer:
             return {"text": body, **_entities("entities", entities)}
         content = {kind: self._content_value(kind)}
         if kind in CAPTIONED and self.rng.random() < 0.6:
-            caption, entities = self.mention() if self.rng.random() < 0.4 \
-                else (self.text.text(self.rng.randint(1, 1024)), [])
+            caption, entities = self.mention(MAX_CAPTION) if self.rng.random() < 0.4 \
+                else (self.text.text(self.rng.randint(1, MAX_CAPTION)), [])
             content |= {"caption": caption, **_entities("caption_entities", entities)}
         return content
 
-    def mention(self) -> tuple[str, list[dict[str, Any]]]:
-        """A text that mentions the bot (by @username, any case, or a text mention)."""
-        before = self.text.text(self.rng.randint(1, 40)) + " " if self.rng.random() < 0.3 else ""
-        after = self.text.text(self.rng.randint(1, 2000)) if self.rng.random() < 0.9 else ""
+    def mention(self, units: int = MAX_TEXT) -> tuple[str, list[dict[str, Any]]]:
+        """A text of at most ``units`` that mentions the bot (@username, any case, or a
+        text mention)."""
         username = str(self.people.bot_user["username"])
         handle = "@" + (username.upper() if self.rng.random() < 0.1 else username)
+        before = self.text.text(self.rng.randint(1, 40)) + " " if self.rng.random() < 0.3 else ""
+        room = units - utf16_units(before + handle + " ")
+        after = self.text.text(self.rng.randint(1, room)) if self.rng.random() < 0.9 else ""
         offset = utf16_units(before)
         if self.rng.random() < 0.15:
             entity = self.text.entity("text_mention", offset, utf16_units(handle))

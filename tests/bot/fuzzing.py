@@ -188,6 +188,7 @@ async def _drain(app: Application, timeout: float, run: FuzzRun) -> None:
     turns, streamer = app.deps.turns, app.deps.streamer
     for name, value in (("updates in flight", app.updates.in_flight),
                         ("answers writing", turns.active), ("questions waiting", turns.waiting),
+                        ("conversations holding a turn", getattr(turns, "tracked", 0)),
                         ("stream writers open", streamer.open_writers)):
         if value:
             run.unfinished.append(f"{name}: {value}")

@@ -97,14 +97,24 @@ class FreeText(TypeDecorator[str]):
 
 
 class FreeString(TypeDecorator[str]):
-    """A length-limited :class:`FreeText` (``VARCHAR(n)``)."""
+    """A :class:`FreeText` of at most ``length`` characters (``VARCHAR(length)``).
+
+    A longer value (a client's file name or MIME type) is cut to fit: PostgreSQL
+    refuses it (``value too long for type character varying``), SQLite keeps it
+    whole; both keep the same.
+    """
 
     impl = String
     cache_ok = True
 
+    def __init__(self, length: int) -> None:
+        super().__init__(length)
+        self.length = length
+
     def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
-        """The value without NUL characters."""
-        return _without_nul(value)
+        """The value without NUL characters, cut to the column's length."""
+        cleaned = _without_nul(value)
+        return cleaned[:self.length] if cleaned else cleaned
 
 
 class MessageRole(StrEnum):
@@ -262,8 +272,8 @@ class Attachment(Base):
     message_pk: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     kind: Mapped[str] = mapped_column(String(16))
-    file_id: Mapped[str] = mapped_column(String(256))
-    file_unique_id: Mapped[str | None] = mapped_column(String(64))
+    file_id: Mapped[str] = mapped_column(FreeString(256))
+    file_unique_id: Mapped[str | None] = mapped_column(FreeString(64))
     name: Mapped[str | None] = mapped_column(FreeString(255))
     mime_type: Mapped[str | None] = mapped_column(FreeString(128))
     size: Mapped[int | None] = mapped_column(BigInteger)

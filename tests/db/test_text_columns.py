@@ -1,8 +1,9 @@
 """Text from Telegram and providers is stored on every backend, NUL characters and all.
 
 PostgreSQL refuses NUL (``\\x00``) in text (``invalid byte sequence for encoding
-"UTF8": 0x00``); the JSON of an update may carry it anywhere. Free-text columns
-drop it on the way in, on SQLite too, so both backends store the same.
+"UTF8": 0x00``) and a string longer than its ``VARCHAR``; the JSON of an update
+may carry either. Free-text columns drop NULs and cut what is too long on the
+way in, on SQLite too, so both backends store the same.
 """
 
 from __future__ import annotations
@@ -48,3 +49,17 @@ async def test_nul_characters_are_dropped_from_free_text(session_factory: Sessio
             "a.txt", "text/plain", "lineone")
         states = await ProviderStateRepository(session).all()
         assert states["openai"].last_error == "HTTP 500: "
+
+
+async def test_client_strings_longer_than_their_column_are_cut(session_factory: Sessions) -> None:
+    async with session_factory() as session:
+        chat = await ChatRepository(session).get_or_create(-6, chat_type="supergroup")
+        message = await MessageRepository(session).add(chat, role=MessageRole.USER, text="hi")
+        await AttachmentRepository(session).add(message.id, [AttachmentRecord(
+            AttachmentKind.DOCUMENT, "file-2", name="n" * 300 + ".txt",
+            mime_type="x/" + "y" * 200)])
+        await session.commit()
+    async with session_factory() as session:
+        [attachment] = (await AttachmentRepository(session).of([message.id]))[message.id]
+        assert attachment.name == "n" * 255
+        assert attachment.mime_type == "x/" + "y" * 126

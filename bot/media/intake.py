@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -99,14 +100,24 @@ class Intake:
         media = message.voice or message.audio or message.video_note
         assert media is not None
         data = await self._downloader.fetch(media.file_id, size_hint=media.file_size)
-        mime = getattr(media, "mime_type", None) or ("video/mp4" if message.video_note
-                                                       else "audio/ogg")
-        name = getattr(media, "file_name", None) or _default_name(mime)
+        mime = _header_safe(getattr(media, "mime_type", None)) or (
+            "video/mp4" if message.video_note else "audio/ogg")
+        name = _header_safe(getattr(media, "file_name", None)) or _default_name(mime)
         text = await self._listener.transcribe(data, filename=name, content_type=mime)
         if not text:
             raise NoTextFound("nothing was heard in the recording")
         return AttachmentRecord(AttachmentKind.VOICE, media.file_id, media.file_unique_id, name,
                                 mime, media.file_size, text)
+
+
+def _header_safe(value: str | None) -> str | None:
+    """A client's file name or MIME type as a form header may carry it; None when empty.
+
+    Control characters go: aiohttp refuses them in the upload's headers (as
+    header injection) before anything is sent.
+    """
+    cleaned = "".join(c for c in value or "" if unicodedata.category(c) != "Cc").strip()
+    return cleaned or None
 
 
 def _default_name(mime: str) -> str:

@@ -1,9 +1,10 @@
 """Ten thousand fuzzed updates through the real bot (prints figures, never asserts).
 
 The bot runs as in the handler tests: the real Dispatcher, the fake Bot API
-over HTTP (flood control on), fake providers answering "ok", a SQLite file (or
-``--database-url``). Updates of every kind come from the seeded generator
-``tests/fakes/telegram/fuzz.py``, fed ``--concurrency`` at a time. Printed:
+over HTTP (flood control on), fake providers answering "ok" and transcribing,
+a SQLite file (or ``--database-url``). Updates of every kind come from the
+seeded generator ``tests/fakes/telegram/fuzz.py`` (half their files backed by
+real bytes), fed ``--concurrency`` at a time. Printed:
 updates, duration, updates per second, resident memory (start and peak), the
 errors logged (grouped by what failed, with an example each), and whatever was
 still running after the run.
@@ -24,11 +25,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.bot.conftest import ADMIN, start_harness
-from tests.bot.fuzzing import FUZZ_SETTINGS, LogCollector, feed_concurrently
-from tests.fakes.providers import PROVIDERS
+from tests.bot.conftest import start_harness
+from tests.bot.fuzzing import FUZZ_SETTINGS, LogCollector, feed_concurrently, fuzzed_updates
 from tests.fakes.telegram import FloodRules
-from tests.fakes.telegram.fuzz import FuzzUpdates
 
 
 async def bench(count: int, seed: int, concurrency: int, database_url: str | None,
@@ -40,12 +39,8 @@ async def bench(count: int, seed: int, concurrency: int, database_url: str | Non
             harness = await start_harness(stack, url, stream_mode=stream_mode, **FUZZ_SETTINGS)
             if telegram_limits:  # Telegram's bursts, not the handler tests' roomy ones
                 harness.telegram.rules = FloodRules()
-            for name in PROVIDERS:
-                harness.providers.script(name, "ok")
-            updates = FuzzUpdates(seed, bot_user=harness.telegram.bot_user, admin_ids=(ADMIN,),
-                                  first_update_id=1_000_000)
             with LogCollector().attached() as logs:
-                run = await feed_concurrently(harness, updates.generate(count),
+                run = await feed_concurrently(harness, fuzzed_updates(harness, seed, count),
                                               concurrency=concurrency)
             calls = Counter(c.method for c in harness.telegram.log)
             print(f"updates          {run.updates}")

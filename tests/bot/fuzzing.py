@@ -20,15 +20,20 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import Application
-from tests.bot.conftest import Harness
+from tests.bot.conftest import ADMIN, Harness
+from tests.bot.fuzz_files import FileBacking
+from tests.fakes.providers import PROVIDERS
+from tests.fakes.telegram.fuzz import FuzzUpdates
 
 log = logging.getLogger(__name__)
 
 # Always trouble, whatever level they are logged at.
 ALARMS = ("database is locked", "never retrieved", "was never awaited")
 _UPDATE_ID = re.compile(r"update (\d+)")
-# Settings of a fuzz run beyond the handler tests': the per-user rate limit at its default.
-FUZZ_SETTINGS: dict[str, Any] = {"rate_limit_per_minute": 20}
+# Settings of a fuzz run beyond the handler tests': the per-user rate limit at its default,
+# and voice notes transcribed (by the fake provider server).
+FUZZ_SETTINGS: dict[str, Any] = {"rate_limit_per_minute": 20, "transcribe_provider": "openai",
+                                 "transcribe_model": "whisper-1"}
 
 
 class LogCollector(logging.Handler):
@@ -77,6 +82,20 @@ class LogCollector(logging.Handler):
         finally:
             root.removeHandler(self)
             root.setLevel(previous)
+
+
+def fuzzed_updates(harness: Harness, seed: int, count: int) -> Iterator[dict[str, Any]]:
+    """``count`` fuzzed updates for this bot; providers answer "ok" and transcribe.
+
+    Half the files of fuzzed messages get bytes behind them (:class:`FileBacking`).
+    """
+    for name in PROVIDERS:
+        harness.providers.script(name, "ok")
+    harness.providers.script_transcription("openai", "a transcript")
+    updates = FuzzUpdates(seed, bot_user=harness.telegram.bot_user, admin_ids=(ADMIN,),
+                          first_update_id=1_000_000)
+    backing = FileBacking(harness.telegram, seed)
+    return (backing.back(update) for update in updates.generate(count))
 
 
 def rss_mb() -> float:

@@ -2,9 +2,9 @@
 
 The bot runs against the fake Bot API (flood control on) and fake providers
 that answer "ok"; updates come from the seeded generator in
-``tests/fakes/telegram/fuzz.py``. The run must log no error, leave nothing
-running, grow the process's memory by less than 300 MB, and leave the bot able
-to answer.
+``tests/fakes/telegram/fuzz.py``, half their files backed by real bytes. The
+run must log no error, leave nothing running, grow the process's memory by
+less than 300 MB, and leave the bot able to answer.
 ``bench/bench_fuzz.py`` runs the full ten thousand and prints the figures.
 """
 
@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.bot.conftest import ADMIN, HarnessFactory
-from tests.bot.fuzzing import FUZZ_SETTINGS, LogCollector, feed_concurrently
-from tests.fakes.providers import PROVIDERS
-from tests.fakes.telegram.fuzz import FuzzUpdates
+from tests.bot.conftest import HarnessFactory
+from tests.bot.fuzzing import FUZZ_SETTINGS, LogCollector, feed_concurrently, fuzzed_updates
 
 FUZZ_COUNT = 3_000  # the benchmark runs 10,000
 CONCURRENCY = 32
@@ -30,12 +28,8 @@ FRESH_USER = 987_654_321  # in no pool of the generator
 @pytest.mark.timeout(300)
 async def test_fuzzed_updates_break_nothing(make_harness: HarnessFactory) -> None:
     harness = await make_harness(**FUZZ_SETTINGS)
-    for name in PROVIDERS:
-        harness.providers.script(name, "ok")
-    updates = FuzzUpdates(SEED, bot_user=harness.telegram.bot_user, admin_ids=(ADMIN,),
-                          first_update_id=1_000_000)
     with LogCollector().attached() as logs:
-        run = await feed_concurrently(harness, updates.generate(FUZZ_COUNT),
+        run = await feed_concurrently(harness, fuzzed_updates(harness, SEED, FUZZ_COUNT),
                                       concurrency=CONCURRENCY)
         assert run.updates == FUZZ_COUNT
         assert not logs.errors, f"{len(logs.errors)} errors logged:\n" \

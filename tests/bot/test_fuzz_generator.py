@@ -110,3 +110,5 @@ def test_the_odd_shapes_asked_for_are_there(generated: Generated) -> None:
     assert any(m.get("sender_chat", {}).get("id") == m["chat"]["id"] for m in senders)
     assert any(m.get("from", {}).get("is_bot") for m in senders)
     assert any(m.get("is_topic_message") for m in senders)
+    albums = Counter(m["media_group_id"] for _, m in generated.messages() if "media_group_id" in m)
+    assert max(albums.values()) >= 2

@@ -32,6 +32,7 @@ from tests.fakes.telegram.fuzz_text import TextFuzzer
 # How often each kind comes (relative weights); a field of Update not named here (one a
 # newer aiogram adds) comes with RARE, filled from its schema.
 RARE = 0.5
+ALBUMS = 0.01  # the share of draws that are an album: 2-10 messages in a row, one media group
 WEIGHTS: dict[str, float] = {
     "message": 45, "edited_message": 5, "channel_post": 3, "edited_channel_post": 1,
     "business_connection": 0.5, "business_message": 1.5, "edited_business_message": 0.5,
@@ -79,9 +80,15 @@ class FuzzUpdates:
         }
 
     def generate(self, count: int) -> Iterator[dict[str, Any]]:
-        """``count`` updates, with consecutive ``update_id``s."""
-        for _ in range(count):
-            yield self.update()
+        """``count`` updates, with consecutive ``update_id``s (an album's messages in a row)."""
+        produced = 0
+        while produced < count:
+            if self.rng.random() < ALBUMS:
+                batch = [self._wrap("message", m) for m in self.messages.album(self._talk_chat())]
+            else:
+                batch = [self.update()]
+            yield from batch[:count - produced]
+            produced += len(batch)
 
     def update(self, kind: str | None = None) -> dict[str, Any]:
         """One update of ``kind`` (an ``Update`` field name; random by weight when None)."""
@@ -92,6 +99,9 @@ class FuzzUpdates:
         else:
             field = Update.model_fields[kind]
             payload = self.filler.value(field.annotation, 0)
+        return self._wrap(kind, payload)
+
+    def _wrap(self, kind: str, payload: Any) -> dict[str, Any]:
         update = {"update_id": self._next_id, kind: payload}
         self._next_id += 1
         return update

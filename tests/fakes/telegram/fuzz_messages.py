@@ -104,10 +104,14 @@ class MessageFuzzer:
             return {"text": body, **_entities("entities", entities)}
         content = {kind: self._content_value(kind)}
         if kind in CAPTIONED and self.rng.random() < 0.6:
-            caption, entities = self.mention(MAX_CAPTION) if self.rng.random() < 0.4 \
-                else (self.text.text(self.rng.randint(1, MAX_CAPTION)), [])
-            content |= {"caption": caption, **_entities("caption_entities", entities)}
+            content |= self.caption()
         return content
+
+    def caption(self) -> dict[str, Any]:
+        """A caption and its entities; it mentions the bot now and then."""
+        caption, entities = self.mention(MAX_CAPTION) if self.rng.random() < 0.4 \
+            else (self.text.text(self.rng.randint(1, MAX_CAPTION)), [])
+        return {"caption": caption, **_entities("caption_entities", entities)}
 
     def mention(self, units: int = MAX_TEXT) -> tuple[str, list[dict[str, Any]]]:
         """A text of at most ``units`` that mentions the bot (@username, any case, or a
@@ -126,6 +130,21 @@ class MessageFuzzer:
         body = before + handle + " " + after
         extra = self.text.entities(body, self.rng.choice((0, 0, 1, 3)))
         return body, [entity, *extra]
+
+    def album(self, chat: FuzzChat) -> list[dict[str, Any]]:
+        """2-10 messages of one media group: one sender, consecutive ids, a caption maybe."""
+        envelope = self.envelope(chat)
+        group = str(self.rng.randint(1, 2**62))
+        kinds = self.rng.choice((("photo", "video"), ("document",), ("audio",)))
+        album = []
+        for number in range(self.rng.randint(2, 10)):
+            kind = self.rng.choice(kinds)
+            message = {**envelope, "message_id": envelope["message_id"] + number,
+                       "media_group_id": group, kind: self._content_value(kind)}
+            if number == 0 and self.rng.random() < 0.7:
+                message |= self.caption()
+            album.append(message)
+        return album
 
     def replied(self, chat: FuzzChat, thread_id: int | None) -> dict[str, Any]:
         """The message replied to: the bot's (which addresses it in groups), or anyone's."""

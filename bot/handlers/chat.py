@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from aiogram import F, Router
+from aiogram.enums import ContentType
 from aiogram.types import Message
 
 from bot.handlers.access import over_rate_limit
@@ -21,6 +22,15 @@ from bot.services.questions import Question
 from bot.texts import t
 
 log = logging.getLogger(__name__)
+
+# What a person sends that the bot cannot read (everything else without text is a service
+# message, or a file the media handlers took).
+_SENT_BY_PEOPLE = frozenset({
+    ContentType.STICKER, ContentType.VIDEO, ContentType.ANIMATION, ContentType.LOCATION,
+    ContentType.VENUE, ContentType.CONTACT, ContentType.DICE, ContentType.POLL,
+    ContentType.GAME, ContentType.STORY, ContentType.PAID_MEDIA, ContentType.INVOICE,
+    ContentType.CHECKLIST,
+})
 
 
 async def on_migrated(message: Message, deps: Deps) -> None:
@@ -60,10 +70,14 @@ async def on_unknown_command(message: Message, deps: Deps) -> None:
 
 
 async def on_other_content(message: Message, deps: Deps) -> None:
-    """Stickers, photos, voice: say what the bot can read (only when spoken to)."""
+    """Stickers, videos, locations…: say what the bot can read (only when spoken to).
+
+    Service messages (members joining, a pinned message, a new chat photo…) are
+    no one speaking to the bot: they get no reply.
+    """
+    if message.content_type not in _SENT_BY_PEOPLE:
+        return
     if message.chat.type == "private" or is_addressed(message, deps.me):
-        if message.new_chat_members or message.left_chat_member or message.pinned_message:
-            return
         await message.reply(t("text_only", language(message)))
 
 

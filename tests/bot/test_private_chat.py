@@ -102,3 +102,12 @@ async def test_an_update_cut_short_is_handled_when_telegram_delivers_it_again(
     release.set()
     assert await harness.app.coordination.updates.first_time(parsed.update_id)
     assert not await harness.app.coordination.updates.first_time(parsed.update_id)
+
+
+async def test_service_messages_get_no_reply(harness: Harness) -> None:
+    update = harness.telegram.private_message(USER, "placeholder")
+    message = update["message"]
+    del message["text"]
+    message["write_access_allowed"] = {"from_request": True}
+    await harness.send(update)
+    assert harness.texts(USER) == []

@@ -19,7 +19,14 @@ from typing import Protocol
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clock import Clock
-from bot.coordination.base import ChatKey, RunningAnswer, StopReason, TurnBusy, Turns
+from bot.coordination.base import (
+    ChatKey,
+    CoordinationError,
+    RunningAnswer,
+    StopReason,
+    TurnBusy,
+    Turns,
+)
 from bot.services.checkpoints import checkpoints
 from bot.services.images import ContextImages
 from bot.services.notices import notice
@@ -31,7 +38,7 @@ from bot.services.records import AnswerRecords, Prepared
 from bot.streaming import Decor, Delivery, StopButton, Streamer
 from bot.streaming.base import AnswerWriter
 from bot.texts import t
-from providers.errors import ProviderError
+from providers.errors import AllProvidersFailed, ProviderError
 from providers.fallback import FallbackStream
 from providers.usage import IMAGE_TOKENS, estimate_prompt_tokens, estimate_tokens
 
@@ -107,6 +114,12 @@ class AnswerUnit:
             await guarded(parts.records.decline(job.question_id), "declining a question")
             await parts.streamer.say(job.target, t("busy", job.language))
             return
+        except CoordinationError:  # the shared store failed: say so rather than go quiet
+            log.exception("question %s: the conversation's turn could not be taken",
+                          job.question_id)
+            await guarded(parts.records.decline(job.question_id), "declining a question")
+            await parts.streamer.say(job.target, t("apology", job.language))
+            return
         await self._deliver(written)  # outside the turn: a 429 window may hold the last text
 
     async def _write(self, job: AnswerJob, running: RunningAnswer) -> _Written:
@@ -117,11 +130,13 @@ class AnswerUnit:
         started = self._parts.clock.now()
         try:
             prepared = await self._parts.records.prepare(job.question_id)
-            if prepared is not None:
+            if prepared is None:
+                outcome.ending = Ending.GONE  # the question is gone (its chat was deleted)
+            else:
                 if prepared.chat_id != job.target.chat_id:  # became a supergroup meanwhile
                     self._parts.streamer.moved(job.target.chat_id, prepared.chat_id)
                 failures = await self._stream(prepared, writer, running, outcome)
-                outcome.ending = _ending(outcome, running, writer)
+                outcome.ending = _ending(outcome, writer)
                 outcome.blind = prepared.photos and self._first_blind(job.key, outcome)
         except NoProviderEnabled:
             outcome.ending = Ending.NO_PROVIDER
@@ -132,13 +147,15 @@ class AnswerUnit:
         except Exception:  # the boundary of one answer: logged here, an apology shown
             log.exception("the answer to question %s failed", job.question_id)
             outcome.ending = Ending.BROKEN
+            if prepared is None:  # the user is told; the question is not asked again later
+                await guarded(self._parts.records.decline(job.question_id),
+                              "declining a question")
         finally:
             outcome.seconds = self._parts.clock.now() - started
             _count_tokens(outcome, prepared)
-            reasoning = outcome.reasoning if self._parts.limits.show_reasoning else None
-            finished = writer.finish(notice(outcome, job.language,
-                                            max_chars=self._parts.limits.max_chars),
-                                     reasoning=reasoning)
+            finished = writer.finish(self._notice(outcome, job.language),
+                                     reasoning=outcome.reasoning
+                                     if self._parts.limits.show_reasoning else None)
             if prepared is not None:
                 stored = self._parts.records.finish(job.question_id, prepared.answer_id,
                                                     outcome, failures)
@@ -180,6 +197,14 @@ class AnswerUnit:
             self._told.popitem(last=False)
         return True
 
+    def _notice(self, outcome: Outcome, language: str) -> str | None:
+        """The line under the answer; an apology if even that fails (the writer must finish)."""
+        try:
+            return notice(outcome, language, max_chars=self._parts.limits.max_chars)
+        except Exception:  # a broken text must not leave the chat's writer open forever
+            log.exception("the notice for an answer failed")
+            return None
+
     def _decor(self, language: str) -> Decor:
         return Decor(stop_button=StopButton(t("stop_button", language), STOP_CALLBACK),
                      thinking=t("thinking", language))
@@ -191,7 +216,12 @@ class AnswerUnit:
         self._parts.observer.answer(outcome.ending.value, provider, outcome.seconds)
         if outcome.first_piece_seconds is not None:
             self._parts.observer.first_piece(outcome.first_piece_seconds)
-        for failure in [*failures, *([outcome.error] if outcome.error else [])]:
+        # A single attempt's error is also its failure; "all failed" sums the failures.
+        errors = list(failures)
+        if outcome.error is not None and outcome.error not in errors \
+                and not isinstance(outcome.error, AllProvidersFailed):
+            errors.append(outcome.error)
+        for failure in errors:
             self._parts.observer.provider_error(failure.provider or provider, failure.kind)
 
 
@@ -206,10 +236,11 @@ async def guarded(work: Awaitable[object], what: str) -> bool:
     return True
 
 
-def _ending(outcome: Outcome, running: RunningAnswer, writer: AnswerWriter) -> Ending:
-    if running.reason is StopReason.USER:
+def _ending(outcome: Outcome, writer: AnswerWriter) -> Ending:
+    # A stop that came after the provider finished changes nothing: the answer is whole.
+    if outcome.stop_reason is StopReason.USER:
         return Ending.STOPPED
-    if running.reason is StopReason.SHUTDOWN:
+    if outcome.stop_reason is StopReason.SHUTDOWN:
         return Ending.SHUTDOWN
     if writer.abandoned:
         return Ending.GONE
@@ -224,8 +255,12 @@ def _ending(outcome: Outcome, running: RunningAnswer, writer: AnswerWriter) -> E
 
 
 def _count_tokens(outcome: Outcome, prepared: Prepared | None) -> None:
-    """Servers that report no usage get an estimate, marked as such."""
-    if outcome.usage is None and prepared is not None:
+    """Servers that report no usage get an estimate, marked as such.
+
+    Nothing is charged for an answer that produced nothing (a failed provider,
+    a stop before the first word): budgets pay for answers, not for outages.
+    """
+    if outcome.usage is None and prepared is not None and (outcome.text or outcome.reasoning):
         prompt = estimate_prompt_tokens(turn.message for turn in prepared.context)
         prompt += IMAGE_TOKENS * sum(len(turn.photos) for turn in prepared.context)
         outcome.usage = Usage(prompt, estimate_tokens(outcome.text + outcome.reasoning),

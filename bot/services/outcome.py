@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from bot.coordination.base import StopReason
 from bot.db import MessageStatus
 from providers.errors import ProviderError
 
@@ -71,3 +72,4 @@ class Outcome:
     first_piece_seconds: float | None = None
     seconds: float = 0.0
     blind: bool = False  # photos went to a model that cannot see them (say so, once a chat)
+    stop_reason: StopReason | None = None  # set only when a stop cut the reading short

@@ -41,6 +41,7 @@ class _Reading:
                  clock: Clock) -> None:
         self.writer, self.outcome, self.max_chars, self.clock = writer, outcome, max_chars, clock
         self.parts: list[str] = []
+        self.thoughts: list[str] = []
         self.length = 0
         self.started = clock.now()
 
@@ -58,11 +59,11 @@ class _Reading:
                 outcome.ending = Ending.CUT
                 return False
         elif isinstance(event, ReasoningPiece):
-            outcome.reasoning = (outcome.reasoning + event.text)[-REASONING_KEPT:]
+            self.thoughts.append(event.text)
             self.writer.think()
         elif isinstance(event, Started):
             outcome.provider, outcome.model = event.provider, event.model
-            outcome.reasoning = ""  # an earlier attempt's thoughts are not this answer's
+            self.thoughts.clear()  # an earlier attempt's thoughts are not this answer's
         elif isinstance(event, ReportedUsage):
             outcome.usage = Usage(event.prompt_tokens, event.completion_tokens, estimated=False)
         elif isinstance(event, Finish):
@@ -95,7 +96,10 @@ async def read_answer(stream: EventStream, writer: AnswerWriter,
         ending, _ = await asyncio.gather(consumer, stopper, return_exceptions=True)
         await stream.aclose()
         outcome.text = "".join(reading.parts)
+        outcome.reasoning = "".join(reading.thoughts)[-REASONING_KEPT:]
     if isinstance(ending, ProviderError):
         outcome.error = ending
-    elif isinstance(ending, BaseException) and not isinstance(ending, asyncio.CancelledError):
+    elif isinstance(ending, asyncio.CancelledError):
+        outcome.stop_reason = running.reason  # the stop won: the answer is cut where it was
+    elif isinstance(ending, BaseException):
         raise ending

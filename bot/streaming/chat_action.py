@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Callable
 
 from bot.clock import wait_event
+from bot.coordination.base import CoordinationError
 from bot.streaming.base import ChatTarget
 from bot.streaming.calls import Outcome, attempt
 from bot.streaming.channel import ChatChannel
@@ -21,6 +22,14 @@ async def type_until(channel: ChatChannel, target: ChatTarget, *, shown: asyncio
     chat action is cosmetic: typing stops and the answer goes on, unless the
     chat itself is gone (blocked, kicked), which spares asking the provider.
     """
+    try:
+        await _type(channel, target, shown, on_gone)
+    except CoordinationError:  # typing is cosmetic: without the shared limits, none
+        return
+
+
+async def _type(channel: ChatChannel, target: ChatTarget, shown: asyncio.Event,
+                on_gone: Callable[[str], None]) -> None:
     context, pace = channel.context, channel.pace
     every = context.config.typing_every
     while not shown.is_set():

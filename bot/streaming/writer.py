@@ -23,6 +23,7 @@ from typing import Self
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.clock import wait_event
+from bot.coordination.base import CoordinationError
 from bot.streaming.base import ChatTarget, Decor, Delivery, LiveMessage
 from bot.streaming.calls import Outcome, Result
 from bot.streaming.channel import ChatChannel
@@ -172,9 +173,15 @@ class StreamWriter:
                 if job.rendered.text and not job.final and not self._first_shown.is_set() \
                         and self._thinking_since is None:
                     await self._await_first_word()
-                if not await self._take_turn(final=job.final):
-                    continue  # the answer finished meanwhile: its last word goes at once
-                await self._context.limiter.acquire()
+                try:
+                    if not await self._take_turn(final=job.final):
+                        continue  # the answer finished meanwhile: its last word goes at once
+                    await self._context.limiter.acquire()
+                except CoordinationError as exc:  # the shared limits are unreachable for now
+                    log.warning("chat %s: pacing failed (%s); trying again", self.channel.chat_id,
+                                exc)
+                    await self._back_off()
+                    continue
                 job = self._plan.next_job(self._status())  # the text grew meanwhile: the latest
                 if job is None or self._abandoned:
                     continue
@@ -199,7 +206,10 @@ class StreamWriter:
             if not turn.done():
                 turn.cancel()
             await asyncio.gather(turn, finishing, return_exceptions=True)
-        return not turn.cancelled()
+        if turn.cancelled():
+            return False
+        turn.result()  # raises what claiming the turn raised
+        return True
 
     def _status(self) -> str | None:
         if self._thinking_since is None or self._decor.thinking is None:
@@ -244,7 +254,11 @@ class StreamWriter:
         if outcome in (Outcome.OK, Outcome.NOT_MODIFIED):
             self._succeeded(job, result.value)
         elif outcome is Outcome.FLOOD:
-            await self.channel.pace.on_flood(result.retry_after)
+            try:
+                await self.channel.pace.on_flood(result.retry_after)
+            except CoordinationError as exc:  # this worker still waits; others may not know
+                log.warning("chat %s: a 429 window could not be shared (%s)",
+                            self.channel.chat_id, exc)
         elif job.kind == "draft":
             # Drafts refused in any way (400, 404, 5xx, a timeout): edits carry the answer.
             log.info("chat %s: drafts failed (%s: %s); using edits", self.channel.chat_id,

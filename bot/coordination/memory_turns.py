@@ -39,10 +39,10 @@ class MemoryTurns:
         try:
             await slot.lock.acquire()
         except BaseException:
+            slot.waiting -= 1
             self._forget_if_idle(key, slot)
             raise
-        finally:
-            slot.waiting -= 1
+        slot.waiting -= 1
         answer = RunningAnswer(key, asker_id)
         slot.running = answer
         try:

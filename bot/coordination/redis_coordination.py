@@ -39,7 +39,7 @@ async def redis_coordination(url: str, *, max_waiting: int, global_rate: float,
         events = RedisEvents(client, {keys.freed_channel: turns.on_freed,
                                       keys.stop_channel: turns.on_stop,
                                       keys.settings_channel: settings.on_announce},
-                             on_reconnect=turns.wake_all)
+                             on_reconnect=lambda: _resubscribed(turns, settings))
         # Closed in reverse: heartbeat, listener (no announcement starts work after it),
         # this worker's marker, turns being given up, settings listeners, the client.
         stack.push_async_callback(settings.close)
@@ -60,3 +60,9 @@ async def redis_coordination(url: str, *, max_waiting: int, global_rate: float,
             ping=functools.partial(ping, client),
             shared=True,
         )
+
+
+def _resubscribed(turns: RedisTurns, settings: RedisSettingsBus) -> None:
+    """Messages sent while the subscription was down are lost: wake waiters, reload settings."""
+    turns.wake_all()
+    settings.on_announce("")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, func, literal_column, select, update
+from sqlalchemy import String, func, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Chat, Message, MessageRole, MessageStatus
@@ -77,10 +77,32 @@ class MessageRepository:
         """The message with this id, or None."""
         return await self._session.get(Message, message_id)
 
-    async def set_status(self, message_id: int, status: MessageStatus, *,
-                         worker: str | None = None) -> None:
-        """Move a message to ``status`` and to ``worker`` (None: nobody holds it)."""
-        await self._update(message_id, status=MessageStatus(status).value, worker=worker)
+    async def set_status(self, message_id: int, status: MessageStatus) -> None:
+        """Move a message to ``status``; nobody holds it any more."""
+        await self._update(message_id, status=MessageStatus(status).value, worker=None)
+
+    async def take(self, question_id: int, *, worker: str) -> bool:
+        """Take a question up for answering, unless another worker took it over meanwhile.
+
+        A pending question belongs to the worker that stored or claimed it (or to
+        nobody); an answered one may be asked again (/retry). Compare and set.
+        """
+        result = await self._session.execute(
+            update(Message)
+            .where(Message.id == question_id,
+                   or_(Message.status != MessageStatus.PENDING.value, Message.worker.is_(None),
+                       Message.worker == worker))
+            .values(status=MessageStatus.COMPLETE.value, worker=None))
+        return bool(getattr(result, "rowcount", 0))
+
+    async def decline_stale(self, before: datetime) -> int:
+        """Questions still pending since before ``before`` are given up (declined)."""
+        result = await self._session.execute(
+            update(Message)
+            .where(Message.status == _literal(MessageStatus.PENDING), Message.created_at < before)
+            .values(status=MessageStatus.DECLINED.value, worker=None)
+            .execution_options(synchronize_session=False))
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def claim(self, message_id: int, *, held_by: str | None, worker: str) -> bool:
         """Take a pending question over from ``held_by`` (compare and set); True if taken."""
@@ -103,9 +125,15 @@ class MessageRepository:
 
     async def checkpoint(self, message_id: int, *, live_message_id: int, live_text: str,
                          first_message_id: int, text: str) -> None:
-        """Note where a streaming answer stands: its text so far, the message it grows in."""
-        await self._update(message_id, live_message_id=live_message_id, live_text=live_text,
-                           telegram_message_id=first_message_id, text=text)
+        """Note where a streaming answer stands: its text so far, the message it grows in.
+
+        Only while it streams: a checkpoint that lands after the final store changes nothing.
+        """
+        await self._session.execute(
+            update(Message)
+            .where(Message.id == message_id, Message.status == MessageStatus.STREAMING.value)
+            .values(live_message_id=live_message_id, live_text=live_text,
+                    telegram_message_id=first_message_id, text=text))
 
     async def finish(
         self,

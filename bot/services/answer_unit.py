@@ -189,8 +189,8 @@ class AnswerUnit:
     def _first_blind(self, key: ChatKey, outcome: Outcome) -> bool:
         """Photos went to a model that cannot see: true the first time in this chat."""
         provider = outcome.provider
-        if provider is None or provider not in self._parts.control.registry \
-                or self._parts.control.registry.get(provider).supports_images or key in self._told:
+        if provider is None or key in self._told \
+                or self._parts.control.registry.get(provider).supports_images:
             return False
         self._told[key] = None
         while len(self._told) > _TOLD_CHATS:

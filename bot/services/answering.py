@@ -29,7 +29,6 @@ class AnswerService:
 
     def __init__(self, parts: AnswerParts) -> None:
         self._parts = parts
-        self.limits = parts.limits
         self._unit = AnswerUnit(parts, closing=lambda: self._closing)
         self._tasks: set[asyncio.Task[None]] = set()
         self._closing = False
@@ -76,7 +75,7 @@ class AnswerService:
             await asyncio.wait(set(self._tasks), timeout=grace)
         if self._parts.turns.stop_local(StopReason.SHUTDOWN) and self._tasks:
             # Stopped answers store what was shown and say so; that takes a moment.
-            await asyncio.wait(set(self._tasks), timeout=max(grace, _STOPPING_SECONDS))
+            await asyncio.wait(set(self._tasks), timeout=_STOPPING_SECONDS)
         for task in set(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -86,7 +85,7 @@ class AnswerService:
         await self.shutdown(grace=0)
 
     async def _over_budget(self, question: Question) -> str | None:
-        limit = self.limits.daily_tokens
+        limit = self._parts.limits.daily_tokens
         if limit <= 0:
             return None
         now = datetime.now(UTC)

@@ -25,12 +25,18 @@ DEFAULT_MODEL_KEY = "default_model"
 
 async def record_health(states: ProviderStateRepository, answered: str | None,
                         first_piece_ms: int | None, failures: list[ProviderError]) -> None:
-    """Store the last success and the failures of the providers one request used."""
-    for failure in failures:
-        if failure.provider:
-            await states.record_error(failure.provider, str(failure.message)[:500])
-    if answered:
-        await states.record_ok(answered, first_piece_ms)
+    """Store the last success and the failures of the providers one request used.
+
+    Rows are written in name order: two answers that fell back in opposite
+    directions (X→Y and Y→X) would otherwise lock them in opposite orders and
+    deadlock on PostgreSQL.
+    """
+    errors = {f.provider: str(f.message)[:500] for f in failures if f.provider}
+    for name in sorted({*errors, *([answered] if answered else [])}):
+        if name in errors:
+            await states.record_error(name, errors[name])
+        if name == answered:
+            await states.record_ok(answered, first_piece_ms)
 
 
 class NoProviderEnabled(Exception):

@@ -112,6 +112,8 @@ class AnswerRecords:
             chat = await session.get(Chat, question.chat_pk) if question else None
             if question is None or chat is None:
                 return None
+            if not await messages.take(question_id, worker=self._worker):
+                return None  # another worker took it over (this one looked dead for a while)
             limit = self._budget.max_messages + _SPARE_ROWS
             stored = await messages.recent(chat, limit=limit, conversation=question.conversation)
             if all(m.id != question_id for m in stored):
@@ -128,7 +130,6 @@ class AnswerRecords:
                 reply_to_id=question_id, provider=choice.provider, model=choice.model,
                 conversation=question.conversation, author_id=question.author_id,
                 worker=self._worker, language=question.language)
-            await messages.set_status(question_id, MessageStatus.COMPLETE)
             return Prepared(placeholder.id, context, choice, chat.chat_id)
 
     async def checkpoint(self, answer_id: int, live: LiveMessage) -> None:

@@ -51,6 +51,9 @@ class Recovery:
     async def sweep(self) -> Swept:
         """Take over everything whose worker is gone; returns what was taken."""
         since = datetime.now(UTC) - PENDING_MAX_AGE
+        async with self._db.write() as session, session.begin():
+            if stale := await MessageRepository(session).decline_stale(since):
+                log.info("gave up %d questions that waited more than a day", stale)
         async with self._db.read() as session:
             messages = MessageRepository(session)
             streaming, pending = await messages.streaming(), await messages.pending(since=since)

@@ -9,7 +9,6 @@ but with several workers the others are running already: each sweeps every
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -45,6 +44,8 @@ class PeriodicSweep:
                 if not failing:
                     log.warning("sweeping after dead workers failed: %s", exc)
                 failing = True
+            except Exception:  # a bug: logged, and the next sweep tries again
+                log.exception("sweeping after dead workers failed")
             else:
                 if failing:
                     log.info("sweeping after dead workers works again")
@@ -59,5 +60,4 @@ class PeriodicSweep:
         task, self._task = self._task, None
         if task is not None:
             task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await asyncio.gather(task, return_exceptions=True)

@@ -41,10 +41,6 @@ class ChatPace:
         decay: float = 0.5 ** (age / self._config.flood_recovery_half_life)
         return self.base_interval + self._extra * decay
 
-    async def blocked(self) -> bool:
-        """True inside a 429 window: no call of any kind may go to this chat."""
-        return await self.blocked_for() > 0
-
     async def blocked_for(self) -> float:
         """Seconds left of the chat's 429 window (0.0 when none)."""
         return await self._store.blocked_for(self.chat_id)

@@ -89,6 +89,8 @@ class Streamer:
                 text=shorten(text, TELEGRAM_TEXT_LIMIT), chat_id=channel.chat_id,
                 message_id=message_id, parse_mode=None,
                 request_timeout=self.config.request_timeout))
+            if result.outcome is Outcome.FLOOD:  # the chat's next writer must not walk into it
+                await channel.pace.on_flood(result.retry_after)
         finally:
             channel.pace.writers -= 1
         return result.outcome in (Outcome.OK, Outcome.NOT_MODIFIED)

@@ -6,12 +6,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.db import (
     Chat,
     ChatRepository,
+    Message,
     MessageRepository,
     MessageRole,
     MessageStatus,
@@ -299,3 +300,28 @@ async def test_unknown_role_or_status_is_refused(session: AsyncSession) -> None:
     message = await messages.add(chat, role=USER, text="x")
     with pytest.raises(ValueError, match="'done'"):
         await messages.finish(message.id, text="x", status="done")  # type: ignore[arg-type]
+
+
+async def test_a_question_taken_over_by_another_worker_is_not_taken_again(
+        session: AsyncSession) -> None:
+    """A worker that looked dead for a while cannot answer what another worker claimed."""
+    messages = MessageRepository(session)
+    chat = await _chat(session)
+    question = await messages.add(chat, role=USER, text="q", status=MessageStatus.PENDING,
+                                  worker="w-slow")
+    assert await messages.claim(question.id, held_by="w-slow", worker="w-fast")
+    assert not await messages.take(question.id, worker="w-slow")
+    assert await messages.take(question.id, worker="w-fast")
+    assert await messages.take(question.id, worker="w-slow")  # answered: /retry may ask again
+
+
+async def test_questions_pending_for_too_long_are_given_up(session: AsyncSession) -> None:
+    messages = MessageRepository(session)
+    chat = await _chat(session)
+    old = await messages.add(chat, role=USER, text="old", status=MessageStatus.PENDING)
+    new = await messages.add(chat, role=USER, text="new", status=MessageStatus.PENDING)
+    await session.execute(update(Message).where(Message.id == old.id).values(
+        created_at=datetime.now(UTC) - timedelta(days=2)))
+    assert await messages.decline_stale(datetime.now(UTC) - timedelta(days=1)) == 1
+    assert [m.id for m in await messages.pending(since=datetime.now(UTC) - timedelta(days=9))] \
+        == [new.id]

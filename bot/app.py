@@ -145,7 +145,7 @@ async def application(settings: Settings) -> AsyncIterator[Application]:
             show_reasoning=settings.show_reasoning == "collapsed")
         answers = AnswerService(AnswerParts(records, control, coordination.turns, streamer,
                                             ContextImages(downloader), limits, LoopClock(),
-                                            observer=metrics))
+                                            observer=metrics, files=intake))
         stack.push_async_callback(answers.aclose)  # before the streamer and the database close
         deps = Deps(
             me=me, answers=answers,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Attachment, AttachmentKind
@@ -40,6 +40,20 @@ class AttachmentRepository:
                 mime_type=record.mime_type, size=record.size, text=record.text))
         await self._session.flush()
 
+    async def unread(self, message_id: int) -> list[tuple[int, AttachmentRecord]]:
+        """A question's documents and recordings not read yet, with their row ids, in order."""
+        rows = await self._session.scalars(
+            select(Attachment)
+            .where(Attachment.message_pk == message_id, Attachment.text.is_(None),
+                   Attachment.kind != AttachmentKind.PHOTO.value)
+            .order_by(Attachment.position))
+        return [(row.id, _record(row)) for row in rows]
+
+    async def read(self, attachment_id: int, *, text: str, name: str | None) -> None:
+        """Store what an attachment says (a document's block, a transcript)."""
+        await self._session.execute(
+            update(Attachment).where(Attachment.id == attachment_id).values(text=text, name=name))
+
     async def of(self, message_ids: Iterable[int]) -> dict[int, list[AttachmentRecord]]:
         """The attachments of each of these messages (those that have any), in order."""
         ids = set(message_ids)
@@ -50,7 +64,10 @@ class AttachmentRepository:
             .order_by(Attachment.message_pk, Attachment.position))
         found: dict[int, list[AttachmentRecord]] = {}
         for row in rows:
-            found.setdefault(row.message_pk, []).append(AttachmentRecord(
-                AttachmentKind(row.kind), row.file_id, row.file_unique_id, row.name,
-                row.mime_type, row.size, row.text))
+            found.setdefault(row.message_pk, []).append(_record(row))
         return found
+
+
+def _record(row: Attachment) -> AttachmentRecord:
+    return AttachmentRecord(AttachmentKind(row.kind), row.file_id, row.file_unique_id, row.name,
+                            row.mime_type, row.size, row.text)

@@ -12,8 +12,9 @@ they return into the question they send to the model.
 - :func:`quoted_context` and :func:`forwarded_context` describe what a message
   replies to, quotes or forwards; :func:`quoted_block` renders it;
   :func:`is_reply_to` tells replies to the bot's own messages apart.
-- :class:`Intake` turns a question's files into its parts (photos by file id,
-  documents' text, transcripts through :class:`~bot.media.transcription.Transcriber`).
+- :class:`Intake` notes a question's files at once (photos by file id) and reads
+  the rest when the answer is written (documents' text, transcripts through
+  :class:`~bot.media.transcription.Transcriber`).
 - Failures are :class:`MediaError` subclasses (see :mod:`bot.media.errors`).
 """
 
@@ -29,7 +30,7 @@ from bot.media.errors import (
     TranscriptionFailed,
     UnsupportedDocument,
 )
-from bot.media.intake import Intake, IntakeLimits, Parts, SpeechToText
+from bot.media.intake import Intake, IntakeLimits, SpeechToText, unread
 from bot.media.photos import choose_photo, image_mime
 from bot.media.quotes import (
     QuotedContext,
@@ -52,7 +53,6 @@ __all__ = [
     "IntakeLimits",
     "MediaError",
     "NoTextFound",
-    "Parts",
     "QuotedContext",
     "SpeechToText",
     "TranscriptionFailed",
@@ -66,4 +66,5 @@ __all__ = [
     "quoted_block",
     "quoted_context",
     "replied_message",
+    "unread",
 ]

@@ -1,10 +1,17 @@
-"""A question's files, turned into its parts: photos by file id, documents' text, transcripts."""
+"""A question's files: noted at once as references, read when the answer is written.
+
+A handler only notes what came with a question (:meth:`Intake.files`,
+:meth:`Intake.recording`): photos by file id, documents and recordings still
+unread. The answer unit later reads what is unread (:meth:`Intake.read`):
+downloads a document and extracts its text, or transcribes a recording — in
+the conversation's turn, so a quick text sent after a long PDF never jumps it.
+"""
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from aiogram.types import Document, Message
@@ -13,10 +20,7 @@ from bot.db import AttachmentKind, AttachmentRecord
 from bot.media.documents import document_block, extract_text
 from bot.media.download import FileDownloader
 from bot.media.errors import NoTextFound
-from bot.media.photos import choose_photo
-
-# What a vision model takes; other image files (HEIC, SVG) are not photos to it.
-_IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"})
+from bot.media.photos import choose_photo, image_mime
 
 
 class SpeechToText(Protocol):
@@ -34,16 +38,13 @@ class IntakeLimits:
     document_max_chars: int = 60_000
 
 
-@dataclass(frozen=True, slots=True)
-class Parts:
-    """What files add to a question: document blocks for its text, and attachments to store."""
-
-    blocks: tuple[str, ...] = ()
-    attachments: tuple[AttachmentRecord, ...] = ()
+def unread(record: AttachmentRecord) -> bool:
+    """Whether an attachment still has to be read (a document's text, a transcript)."""
+    return record.kind != AttachmentKind.PHOTO and record.text is None
 
 
 class Intake:
-    """Reads the files of a question (one message, or an album's messages)."""
+    """Notes the files of a question, and reads them when the answer is written."""
 
     def __init__(self, downloader: FileDownloader, limits: IntakeLimits,
                  listener: SpeechToText | None = None) -> None:
@@ -56,58 +57,59 @@ class Intake:
         """Whether voice notes can be transcribed (``TRANSCRIBE_PROVIDER`` is set)."""
         return self._listener is not None
 
-    async def files(self, messages: Sequence[Message], *, cut_note: str) -> Parts:
-        """Photos (and image files) by file id; other documents read into text blocks.
+    def files(self, messages: Sequence[Message]) -> tuple[AttachmentRecord, ...]:
+        """The photos (largest size within ``IMAGE_MAX_SIDE``) and documents of messages.
 
-        Documents are downloaded and read now (in the background of other
-        chats); photos are fetched when the answer is written. Raises
-        :class:`~bot.media.errors.MediaError` for a file that cannot be used.
+        An image sent as a file counts as a photo. Sizes over the download cap
+        raise :class:`~bot.media.errors.FileTooLarge` at once.
         """
-        blocks: list[str] = []
-        attachments: list[AttachmentRecord] = []
+        found: list[AttachmentRecord] = []
         for message in messages:
             if message.photo:
                 size = choose_photo(message.photo, self.limits.image_max_side)
-                attachments.append(AttachmentRecord(
-                    AttachmentKind.PHOTO, size.file_id, size.file_unique_id,
-                    mime_type="image/jpeg", size=size.file_size))
+                found.append(AttachmentRecord(AttachmentKind.PHOTO, size.file_id,
+                                              size.file_unique_id, mime_type="image/jpeg",
+                                              size=size.file_size))
             elif message.document is not None:
-                block, record = await self._document(message.document, cut_note)
-                if block:
-                    blocks.append(block)
-                attachments.append(record)
-        return Parts(tuple(blocks), tuple(attachments))
+                found.append(self._document(message.document))
+        return tuple(found)
 
-    async def _document(self, document: Document, cut_note: str
-                        ) -> tuple[str | None, AttachmentRecord]:
-        if document.mime_type in _IMAGE_TYPES:  # a photo sent as a file is a photo
-            self._downloader.check_size(document.file_size)
-            return None, AttachmentRecord(
-                AttachmentKind.PHOTO, document.file_id, document.file_unique_id,
-                document.file_name, document.mime_type, document.file_size)
-        data = await self._downloader.fetch(document.file_id, size_hint=document.file_size)
-        extracted = await extract_text(data, file_name=document.file_name,
-                                       mime_type=document.mime_type,
-                                       max_chars=self.limits.document_max_chars)
-        record = AttachmentRecord(AttachmentKind.DOCUMENT, document.file_id,
-                                  document.file_unique_id, extracted.name, document.mime_type,
-                                  document.file_size, extracted.text)
-        return document_block(extracted, note=cut_note), record
+    def _document(self, document: Document) -> AttachmentRecord:
+        self._downloader.check_size(document.file_size)
+        mime = image_mime(b"", document.mime_type)  # the declared type decides here
+        kind = AttachmentKind.PHOTO if mime else AttachmentKind.DOCUMENT
+        return AttachmentRecord(kind, document.file_id, document.file_unique_id,
+                                document.file_name, mime or document.mime_type,
+                                document.file_size)
 
-    async def transcript(self, message: Message) -> AttachmentRecord:
-        """A voice note, audio file or round video, transcribed; raises ``MediaError``."""
-        assert self._listener is not None, "check can_listen first"
+    def recording(self, message: Message) -> AttachmentRecord:
+        """A voice note, audio file or round video, to be transcribed."""
         media = message.voice or message.audio or message.video_note
-        assert media is not None
-        data = await self._downloader.fetch(media.file_id, size_hint=media.file_size)
+        assert media is not None, "a recording"
+        self._downloader.check_size(media.file_size)
         mime = _header_safe(getattr(media, "mime_type", None)) or (
             "video/mp4" if message.video_note else "audio/ogg")
         name = _header_safe(getattr(media, "file_name", None)) or _default_name(mime)
-        text = await self._listener.transcribe(data, filename=name, content_type=mime)
-        if not text:
-            raise NoTextFound("nothing was heard in the recording")
         return AttachmentRecord(AttachmentKind.VOICE, media.file_id, media.file_unique_id, name,
-                                mime, media.file_size, text)
+                                mime, media.file_size)
+
+    async def read(self, record: AttachmentRecord, *, cut_note: str) -> AttachmentRecord:
+        """The attachment with its text: a document's block (name, fenced text, ``cut_note``
+        when cut) or a recording's transcript. Raises :class:`~bot.media.errors.MediaError`.
+        """
+        data = await self._downloader.fetch(record.file_id, size_hint=record.size)
+        if record.kind == AttachmentKind.VOICE:
+            if self._listener is None:
+                raise NoTextFound("speech-to-text is not set up")
+            heard = await self._listener.transcribe(data, filename=record.name or "voice.ogg",
+                                                    content_type=record.mime_type or "audio/ogg")
+            if not heard:
+                raise NoTextFound("nothing was heard in the recording")
+            return replace(record, text=heard)
+        extracted = await extract_text(data, file_name=record.name, mime_type=record.mime_type,
+                                       max_chars=self.limits.document_max_chars)
+        return replace(record, name=extracted.name,
+                       text=document_block(extracted, note=cut_note))
 
 
 def _header_safe(value: str | None) -> str | None:

@@ -27,9 +27,11 @@ from bot.coordination.base import (
     TurnBusy,
     Turns,
 )
+from bot.db import AttachmentKind
+from bot.media import Intake, MediaError
 from bot.services.checkpoints import checkpoints
 from bot.services.images import ContextImages
-from bot.services.notices import notice
+from bot.services.notices import media_failure, notice
 from bot.services.outcome import Ending, Outcome, Usage
 from bot.services.providers import NoProviderEnabled, ProviderControl
 from bot.services.questions import AnswerJob
@@ -83,6 +85,7 @@ class AnswerParts:
     limits: AnswerLimits
     clock: Clock
     observer: AnswerObserver | None = None
+    files: Intake | None = None  # reads documents and recordings (None: photos only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +112,8 @@ class AnswerUnit:
             async with parts.turns.turn(job.key, asker_id=job.asker_id) as running:
                 if self._closing():
                     return  # the question stays pending: it is answered after the restart
+                if not await self._read_files(job):
+                    return  # a file could not be read: the user was told why
                 written = await self._write(job, running)
         except TurnBusy:
             await guarded(parts.records.decline(job.question_id), "declining a question")
@@ -121,6 +126,35 @@ class AnswerUnit:
             await parts.streamer.say(job.target, t("apology", job.language))
             return
         await self._deliver(written)  # outside the turn: a 429 window may hold the last text
+
+    async def _read_files(self, job: AnswerJob) -> bool:
+        """Read the question's documents and recordings (once); False if one cannot be read.
+
+        In the conversation's turn, so answers keep the order of the questions; a
+        recording's transcript is shown (🎤) before the answer.
+        """
+        parts = self._parts
+        try:
+            unread = await parts.records.unread_files(job.question_id)
+        except SQLAlchemyError:
+            log.exception("question %s: its files could not be looked up", job.question_id)
+            unread = []
+        if not unread or parts.files is None:
+            return True
+        limit = f"{parts.files.limits.document_max_chars:,}".replace(",", " ")
+        for attachment_id, record in unread:
+            try:
+                done = await parts.files.read(
+                    record, cut_note=t("document_cut", job.language, limit=limit))
+            except MediaError as exc:
+                log.info("question %s: a file could not be used (%s)", job.question_id, exc.kind)
+                await guarded(parts.records.decline(job.question_id), "declining a question")
+                await parts.streamer.say(job.target, media_failure(exc, job.language))
+                return False
+            await guarded(parts.records.file_read(attachment_id, done), "storing a file's text")
+            if done.kind == AttachmentKind.VOICE and done.text:
+                await parts.streamer.say(job.target, t("heard", job.language, text=done.text))
+        return True
 
     async def _write(self, job: AnswerJob, running: RunningAnswer) -> _Written:
         writer = self._parts.streamer.open(job.target, decor=self._decor(job.language))

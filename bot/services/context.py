@@ -20,6 +20,14 @@ class HistoryItem:
     author_name: str | None = None
     reply_to_id: int | None = None
     photos: tuple[AttachmentRecord, ...] = ()
+    documents: tuple[str, ...] = ()  # each a block: the file's name and its text, fenced
+    heard: tuple[str, ...] = ()  # transcripts of recordings: what the user said
+
+    @property
+    def words(self) -> str:
+        """The turn's text: documents first, then what was written, then what was said."""
+        return "\n\n".join(part for part in (*self.documents, self.text, *self.heard)
+                             if part.strip())
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +93,8 @@ def build_context(
 
 def _content(item: HistoryItem, group: bool) -> str:
     if group and item.role == "user" and item.author_name:
-        return f"{item.author_name}: {item.text}"
-    return item.text
+        return f"{item.author_name}: {item.words}"
+    return item.words
 
 
 def _turn(item: HistoryItem, group: bool, *, keep_photos: bool) -> ContextTurn:
@@ -121,7 +129,7 @@ def _usable(history: Sequence[HistoryItem], question_id: int) -> list[HistoryIte
             latest_answer[item.reply_to_id] = item.id
     usable: list[HistoryItem] = []
     for item in history:
-        if not (item.text.strip() or item.photos):
+        if not (item.words.strip() or item.photos):
             continue
         if item.status in _LEFT_OUT and item.id != question_id:
             continue

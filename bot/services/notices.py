@@ -7,6 +7,7 @@ or host name: those go to the log, and to ``/providers`` for bot admins.
 
 from __future__ import annotations
 
+from bot.media import FileTooLarge, MediaError, TranscriptionFailed, UnsupportedDocument
 from bot.services.outcome import Ending, Outcome
 from bot.texts import t
 from providers.errors import AllProvidersFailed, ProviderError, RateLimited
@@ -75,3 +76,20 @@ def failure_text(error: ProviderError, language: str) -> str:
                 if error.retry_after else "")
         return t("error_rate_limited", language, provider=provider, wait=wait)
     return t(_ERROR_TEXTS.get(error.kind, "error_unavailable"), language, provider=provider)
+
+
+_MB = 1024 * 1024
+
+
+def media_failure(error: MediaError, language: str) -> str:
+    """A friendly reply saying why a file could not be used."""
+    if isinstance(error, FileTooLarge):
+        return t("media_too_large", language, limit=round(error.limit / _MB))
+    if isinstance(error, UnsupportedDocument):
+        what = error.file_name or error.mime_type or t("this_file", language)
+        return t("media_unsupported", language, what=what)
+    if isinstance(error, TranscriptionFailed):
+        return t("media_transcription", language, reason=reason(error.reason, language))
+    key = {"encrypted": "media_encrypted", "no_text": "media_no_text"}.get(error.kind,
+                                                                          "media_download")
+    return t(key, language)

@@ -89,6 +89,18 @@ class AnswerRecords:
         async with self._db.write() as session, session.begin():
             await MessageRepository(session).set_status(question_id, MessageStatus.DECLINED)
 
+    async def unread_files(self, question_id: int) -> list[tuple[int, AttachmentRecord]]:
+        """The question's documents and recordings not read yet (with their row ids)."""
+        async with self._db.read() as session:
+            return await AttachmentRepository(session).unread(question_id)
+
+    async def file_read(self, attachment_id: int, record: AttachmentRecord) -> None:
+        """Store what a file says, once read (a document's block, a transcript)."""
+        assert record.text is not None
+        async with self._db.write() as session, session.begin():
+            await AttachmentRepository(session).read(attachment_id, text=record.text,
+                                                     name=record.name)
+
     async def last_question(self, key: ChatKey) -> int | None:
         """The id of the newest question taken up in the current conversation (for /retry)."""
         async with self._db.read() as session:
@@ -186,7 +198,11 @@ def _error_note(outcome: Outcome) -> str | None:
 
 
 def _history_item(message: Message, attachments: list[AttachmentRecord]) -> HistoryItem:
-    photos = tuple(a for a in attachments if a.kind == AttachmentKind.PHOTO)
+    def of(kind: AttachmentKind) -> tuple[AttachmentRecord, ...]:
+        return tuple(a for a in attachments if a.kind == kind)
+
     return HistoryItem(id=message.id, role=message.role, text=message.text,
                        status=message.status, author_name=message.author_name,
-                       reply_to_id=message.reply_to_id, photos=photos)
+                       reply_to_id=message.reply_to_id, photos=of(AttachmentKind.PHOTO),
+                       documents=tuple(a.text for a in of(AttachmentKind.DOCUMENT) if a.text),
+                       heard=tuple(a.text for a in of(AttachmentKind.VOICE) if a.text))

@@ -9,6 +9,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Я понимаю текст, фото, голосовые сообщения и документы (текст, PDF, DOCX), "
               "но не такие сообщения.",
     },
+    "this_file": {"en": "this file", "ru": "этот файл"},
     "heard": {"en": "🎤 {text}", "ru": "🎤 {text}"},
     "voice_unavailable": {
         "en": "I can't listen to voice messages here: speech-to-text is not set up. "

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from bot.app import Application, application
 from bot.config import load_settings
-from bot.db import Chat, Message, create_session_factory
+from bot.db import Attachment, Chat, Message, create_session_factory
 from tests.fakes.providers import PROVIDERS, FakeProviderServer
 from tests.fakes.telegram import FakeTelegram, FloodRules
 
@@ -54,6 +54,15 @@ class Harness:
         started = self.app.deps.answers.tasks - before
         if started and wait:
             await asyncio.wait(started)
+
+    async def attachments(self, chat_id: int, name: str | None = None) -> list[Attachment]:
+        """The files stored with a chat's questions (only those called ``name``, if given)."""
+        async with create_session_factory(self.app.engine)() as session:
+            rows = await session.scalars(
+                select(Attachment).join(Message, Message.id == Attachment.message_pk)
+                .join(Chat, Chat.id == Message.chat_pk).where(Chat.chat_id == chat_id)
+                .order_by(Attachment.id))
+            return [row for row in rows if name is None or row.name == name]
 
     async def until_shown(self, chat_id: int, text: str, timeout: float = 10) -> None:
         """Wait until one of the bot's messages in the chat shows exactly ``text``."""

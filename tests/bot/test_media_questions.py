@@ -149,16 +149,17 @@ async def test_a_redelivered_photo_is_answered_once(harness: Harness) -> None:
 async def test_text_documents_in_any_encoding_become_part_of_the_question(
         harness: Harness) -> None:
     harness.providers.script("openai", lambda body: last_user_text(body))
+    people = "name,city\nАнна,Москва\n".encode()
     await harness.send(harness.telegram.private_document(
-        USER, "name,city\nАнна,Москва\n".encode(), "people.csv", "text/csv",
-        caption="who lives where?"))
+        USER, people, "people.csv", "text/csv", caption="who lives where?"))
     await harness.send(harness.telegram.private_document(
         USER, "print('héllo')\n".encode("utf-16"), "hello.py", None))
     first, second = [b["messages"][-1]["content"] for b in harness.provider_bodies("openai")]
     assert first == "File: people.csv\n```\nname,city\nАнна,Москва\n```\n\nwho lives where?"
     assert second == "File: hello.py\n```\nprint('héllo')\n```"
-    stored = [m for m in await harness.stored(USER) if m.role == "user"]
-    assert stored[0].text == first
+    [csv] = await harness.attachments(USER, "people.csv")
+    assert (csv.kind, csv.mime_type, csv.size) == ("document", "text/csv", len(people))
+    assert csv.text == "File: people.csv\n```\nname,city\nАнна,Москва\n```"  # read once
 
 
 async def test_pdf_and_docx_documents_are_read(harness: Harness) -> None:
@@ -225,8 +226,8 @@ async def test_voice_is_transcribed_shown_and_answered(make_harness: HarnessFact
     [request] = harness.providers.requests_for("openai", "transcription")
     assert request.form["model"].text == "whisper-1"
     assert request.form["file"].value == b"OggS recorded speech"
-    stored = [m for m in await harness.stored(USER) if m.role == "user"]
-    assert stored[0].text == "What's the weather like?"
+    [voice] = await harness.attachments(USER)
+    assert (voice.kind, voice.text) == ("voice", "What's the weather like?")
 
 
 async def test_a_reply_quoting_another_users_message_asks_about_it(harness: Harness) -> None:
@@ -264,3 +265,36 @@ async def test_a_reply_to_a_message_of_another_chat_and_to_the_bot(harness: Harn
     await harness.send(harness.telegram.private_message(
         USER, "shorter please", reply_to_message_id=answer.message_id))
     assert harness.provider_bodies("openai")[1]["messages"][-1]["content"] == "shorter please"
+
+
+async def test_a_question_after_a_slow_document_waits_for_it(harness: Harness) -> None:
+    harness.providers.script("openai", lambda body: f"re: {last_user_text(body)[-8:]}")
+    release = harness.telegram.pause_downloads()
+    await harness.send(harness.telegram.private_document(USER, b"long report", "r.txt",
+                                                         "text/plain"), wait=False)
+    await harness.send(harness.telegram.private_message(USER, "and then?"), wait=False)
+    await harness.telegram.wait_calls("download")
+    assert harness.providers.requests == []  # the text does not jump the document
+    release.set()
+    await harness.until_shown(USER, "re: nd then?")
+    first, second = [b["messages"][-1]["content"] for b in harness.provider_bodies("openai")]
+    assert first.startswith("File: r.txt")
+    assert second == "and then?"
+
+
+async def test_a_gif_is_not_downloaded_as_a_document(harness: Harness) -> None:
+    gif = harness.telegram.add_file(b"GIF89a", file_name="fun.mp4", mime_type="video/mp4")
+    animation = {**gif, "width": 100, "height": 100, "duration": 2}
+    await harness.send(harness.telegram.media_message(
+        USER, USER, {"animation": animation, "document": gif}))
+    assert harness.last_text(USER).startswith("I can read text, photos, voice messages")
+    assert [c for c in harness.telegram.log if c.method == "download"] == []
+
+
+async def test_a_forwarded_photo_keeps_its_caption_once(harness: Harness) -> None:
+    echo(harness)
+    update = harness.telegram.private_photo(USER, SIZES, caption="Sunset over the bay")
+    update["message"]["forward_origin"] = harness.telegram.origin_user(OTHER)
+    await harness.send(update)
+    text, _ = parts(harness.provider_bodies("openai")[0])
+    assert text["text"] == "Forwarded message from User3000:\n> [photo] Sunset over the bay"

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.bot.fuzz_files import FileBacking  # noqa: E402
-from tests.e2e.conftest import BotProcess, until  # noqa: E402
+from tests.e2e.support import LoggedProcess  # noqa: E402
 from tests.fakes.providers import PROVIDERS, FakeProviderServer  # noqa: E402
 from tests.fakes.telegram import FakeTelegram, FloodRules  # noqa: E402
 from tests.fakes.telegram.fuzz import FuzzUpdates  # noqa: E402
@@ -55,30 +55,29 @@ async def bench(count: int, seed: int) -> None:
                    "OPENAI_MODELS": "fake-model-a", "ADMIN_IDS": str(ADMIN),
                    "TRANSCRIBE_PROVIDER": "openai", "TRANSCRIBE_MODEL": "whisper-1",
                    "LOG_LEVEL": "WARNING", **providers.env()}
-            bot = BotProcess(env, Path(folder))
+            bot = LoggedProcess(env, Path(folder))
             await bot.start()
             try:
-                await until(lambda: telegram.calls("getUpdates"), "polling", bot)
-                assert bot.process is not None
-                start_rss = peak_rss_mb(bot.process.pid)
+                await bot.until(lambda: telegram.calls("getUpdates"), "polling")
+                start_rss = peak_rss_mb(bot.pid)
                 backing = FileBacking(telegram, seed)
                 updates = FuzzUpdates(seed, bot_user=telegram.bot_user, admin_ids=(ADMIN,),
                                       first_update_id=1_000_000)
                 started = time.perf_counter()
                 for update in updates.generate(count):
                     telegram.push_update(backing.back(update))
-                await until(lambda: not telegram.pending_updates, "every update taken", bot,
-                            timeout=1800)
+                await bot.until(lambda: not telegram.pending_updates, "every update taken",
+                                timeout=1800)
                 await _quiet(telegram)
                 seconds = time.perf_counter() - started
-                peak = peak_rss_mb(bot.process.pid)
+                peak = peak_rss_mb(bot.pid)
                 telegram.private_message(CHECK_USER, "still there?")
-                await until(lambda: telegram.visible_texts(CHECK_USER) == ["ok"],
-                            "an answer after the fuzz", bot, timeout=60)
+                await bot.until(lambda: telegram.visible_texts(CHECK_USER) == ["ok"],
+                                "an answer after the fuzz", timeout=60)
                 status = await bot.stop(timeout=60)
             finally:
                 await bot.kill()
-    errors = [line for line in bot.output.decode(errors="replace").splitlines()
+    errors = [line for line in bot.output.splitlines()
               if " ERROR " in line or " CRITICAL " in line]
     print("Fuzzed updates to the real bot process (SQLite, long polling)")
     print(f"   updates              {count} in {seconds:.1f} s ({count / seconds:.0f}/s)")

@@ -50,10 +50,13 @@ async def _last_words(remote: RemoteTelegram, chats: list[int], words: int, ever
     loop, clock = asyncio.get_running_loop(), LoopClock()
 
     async def write(writer: StreamWriter) -> float:
-        for piece in pieces_of(answer_text(rng, words), rng):
+        last_piece = loop.time()
+        for n, piece in enumerate(pieces_of(answer_text(rng, words), rng)):
+            if n:
+                await clock.sleep(every)
             writer.append(piece)
-            await clock.sleep(every)
-        return loop.time()  # the provider's last piece
+            last_piece = loop.time()  # the stream ends right after its last piece
+        return last_piece
 
     last_piece = await _each_chat(remote, chats, write)
     final = remote.report()["final"]

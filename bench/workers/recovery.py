@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -17,6 +18,7 @@ from tests.fakes.providers import Answer, by_event
 CHAT = 777
 CRASH_NOTE = "the bot restarted"
 POLL = 0.02
+PATIENCE = 120.0  # seconds any one step may take before the bench gives up, saying which
 
 
 @dataclass(frozen=True)
@@ -35,22 +37,25 @@ async def measure_recovery(site: Site) -> Recovery:
                                            release=release), echo)
     try:
         question = telegram.private_message(CHAT, "tell me")
-        await _eventually(lambda: site.balancer.upstream_of(question["update_id"]))
+        async with _step("the question delivered to a worker"):
+            await _eventually(lambda: site.balancer.upstream_of(question["update_id"]))
         [upstream] = site.balancer.upstream_of(question["update_id"])
         victim = next(worker for worker in site.workers if worker.url == upstream)
-        await _checkpointed(site.database_url)
+        async with _step("the answer's message checkpointed"):
+            await _checkpointed(site.database_url)
         loop = asyncio.get_running_loop()
         victim.signal(signal.SIGKILL)
         killed = loop.time()
         telegram.private_message(CHAT, "are you back?")
         answered = marked = 0.0
-        while not (answered and marked):
-            texts = telegram.visible_texts(CHAT)
-            if not answered and texts[-1] == "Answer to: are you back?":
-                answered = loop.time() - killed
-            if not marked and CRASH_NOTE in texts[0]:
-                marked = loop.time() - killed
-            await asyncio.sleep(POLL)
+        async with _step("the chat answering again and the half answer marked"):
+            while not (answered and marked):
+                texts = telegram.visible_texts(CHAT)
+                if not answered and texts[-1] == "Answer to: are you back?":
+                    answered = loop.time() - killed
+                if not marked and CRASH_NOTE in texts[0]:
+                    marked = loop.time() - killed
+                await asyncio.sleep(POLL)
         return Recovery(answered, marked)
     finally:
         release.set()
@@ -69,6 +74,16 @@ async def _checkpointed(database_url: str) -> None:
             await asyncio.sleep(POLL)
     finally:
         await engine.dispose()
+
+
+@asynccontextmanager
+async def _step(what: str) -> AsyncIterator[None]:
+    """Give one step :data:`PATIENCE` seconds; say which step never happened."""
+    try:
+        async with asyncio.timeout(PATIENCE):
+            yield
+    except TimeoutError as exc:
+        raise RuntimeError(f"never happened within {PATIENCE:.0f} s: {what}") from exc
 
 
 async def _eventually(condition: Callable[[], object]) -> None:

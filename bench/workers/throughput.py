@@ -64,11 +64,12 @@ async def measure_throughput(site: Site, *, chats: int, questions: int) -> Throu
     cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
 
     calls = telegram.log[first_call:]
+    whole = {f"Answer to: {text}" for texts in wanted.values() for text in texts}
     shown: dict[str, float] = {}
-    for call in calls:  # the first call that put a whole answer on screen
+    for call in calls:  # the first call that put a whole answer on screen (not a partial one)
         text = call.params.get("text")
-        if call.status == 200 and isinstance(text, str) and text.startswith("Answer to: "):
-            shown.setdefault(text.removeprefix("Answer to: "), call.at)
+        if call.status == 200 and text in whole:
+            shown.setdefault(str(text), call.at)
     latencies = [at - asked_at for at in shown.values()]  # the fake's clock is the loop's
     return Throughput(questions, seconds, len(calls), sum(1 for c in calls if c.status == 429),
                       statistics.median(latencies), statistics.quantiles(latencies, n=20)[18],

@@ -66,17 +66,24 @@ class Harness:
 
     async def until_shown(self, chat_id: int, text: str, timeout: float = 10) -> None:
         """Wait until one of the bot's messages in the chat shows exactly ``text``."""
-        async with asyncio.timeout(timeout):
-            while text not in self.texts(chat_id):
-                await self.telegram.next_call()
+        try:
+            async with asyncio.timeout(timeout):
+                while text not in self.texts(chat_id):
+                    await self.telegram.next_call()
+        except TimeoutError:
+            pytest.fail(f"never shown: {text!r}; the chat shows {self.texts(chat_id)!r}")
 
     async def until_stored(self, chat_id: int, check: Callable[[list[Message]], bool],
                            what: str, timeout: float = 10) -> list[Message]:
         """Wait until the chat's stored messages pass ``check`` (fails after ``timeout``)."""
-        async with asyncio.timeout(timeout):
-            # The database sends no events: look again every few milliseconds.
-            while not check(stored := await self.stored(chat_id)):  # noqa: ASYNC110
-                await asyncio.sleep(0.01)
+        try:
+            async with asyncio.timeout(timeout):
+                # The database sends no events: look again every few milliseconds.
+                while not check(stored := await self.stored(chat_id)):  # noqa: ASYNC110
+                    await asyncio.sleep(0.01)
+        except TimeoutError:
+            rows = [(m.role, m.status, m.text[:60]) for m in await self.stored(chat_id)]
+            pytest.fail(f"never stored: {what}; the chat holds {rows!r}")
         return stored
 
     def texts(self, chat_id: int) -> list[str]:

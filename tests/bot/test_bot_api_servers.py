@@ -12,7 +12,7 @@ import pytest
 import bot.app
 from bot.streaming import StreamConfig
 from tests.bot.conftest import GROUP, OTHER, USER, Harness, HarnessFactory
-from tests.fakes.providers import Answer
+from tests.fakes.providers import Answer, by_event
 from tests.fakes.telegram import FakeTelegram
 
 APOLOGY = "Sorry, something went wrong on my side. Please try again."
@@ -20,11 +20,6 @@ NOT_ADMIN = "Only this chat's admins can change that here."
 TEXT = "Streaming goes on in an edited message when drafts are refused, word after word."
 
 Trouble = Callable[[FakeTelegram], object]
-
-
-def by_event(body: bytes) -> list[bytes]:
-    """One write per SSE event, so that a hold falls between pieces of text."""
-    return [event + b"\n\n" for event in body.split(b"\n\n") if event]
 
 
 DRAFT_REFUSALS: dict[str, Trouble] = {

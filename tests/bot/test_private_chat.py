@@ -92,7 +92,7 @@ async def test_a_redelivered_update_is_answered_once(harness: Harness) -> None:
 async def test_an_update_cut_short_is_handled_when_telegram_delivers_it_again(
         harness: Harness) -> None:
     release = asyncio.Event()
-    harness.providers.script("openai", Hang(release))  # /providers check waits on it...
+    harness.providers.script("openai", Hang(release), "OK")  # /providers check waits on it...
     update = harness.telegram.private_message(ADMIN, "/providers check")
     parsed = Update.model_validate(update, context={"bot": harness.app.bot})
     handling = asyncio.create_task(harness.app.dispatcher.feed_update(harness.app.bot, parsed))
@@ -100,8 +100,13 @@ async def test_an_update_cut_short_is_handled_when_telegram_delivers_it_again(
     handling.cancel()  # ...and the handler is cut short (a stop past its grace)
     await asyncio.gather(handling, return_exceptions=True)
     release.set()
-    assert await harness.app.coordination.updates.first_time(parsed.update_id)
-    assert not await harness.app.coordination.updates.first_time(parsed.update_id)
+    assert harness.texts(ADMIN) == []
+
+    await harness.send(update)  # Telegram delivers the unconfirmed update again
+    listing = harness.last_text(ADMIN)
+    assert listing.startswith("Providers (default: openai:fake-model-a):")
+    assert "last error: never" in next(line for line in listing.splitlines()
+                                       if " openai " in line)
 
 
 async def test_service_messages_get_no_reply(harness: Harness) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -13,7 +12,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from tests.fakes.local_server import serve_locally
+from tests.fakes.local_server import closed_port, serve_locally
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456:AAH-secret-token-value_42"
@@ -46,6 +45,12 @@ class LoggedProcess:
         self.stdout, self.stderr = bytearray(), bytearray()
         self._process: asyncio.subprocess.Process | None = None
         self._readers: list[asyncio.Task[None]] = []
+
+    @property
+    def pid(self) -> int:
+        """The running process's id."""
+        assert self._process is not None, "start it first"
+        return self._process.pid
 
     @property
     def output(self) -> str:
@@ -118,9 +123,7 @@ async def serving(handler: Handler) -> AsyncIterator[str]:
 
 def closed_port_url() -> str:
     """A local URL nothing listens at."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = closed_port()
     return f"http://127.0.0.1:{port}"
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import signal
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import USER, BotProcess, World, stored_messages, until
+from tests.e2e.conftest import USER, World, stored_messages
+from tests.e2e.support import LoggedProcess
 from tests.fakes.providers import Answer, by_event
 
 pytestmark = pytest.mark.timeout(120)
@@ -25,27 +25,26 @@ async def test_a_killed_bot_marks_its_half_written_answer_at_the_next_start(
                                       piece_size=8, chunks=by_event, hold_after=3,
                                       release=release),
                      "Answered after the crash.")
-    bot = BotProcess(env, tmp_path)
+    bot = LoggedProcess(env, tmp_path)
     await bot.start()
     try:
         telegram.private_message(USER, "tell me")
-        await until(lambda: telegram.visible_texts(USER), "the answer begins", bot)
+        await bot.until(lambda: telegram.visible_texts(USER), "the answer begins")
         for _ in range(200):  # the answer's message is checkpointed within a second
             rows = await stored_messages(database)
             if rows and rows[-1].live_message_id is not None:
                 break
             await asyncio.sleep(0.05)
         assert rows[-1].status == "streaming"
-        assert bot.process is not None
-        bot.process.send_signal(signal.SIGKILL)
-        await bot.process.wait()
+        assert rows[-1].live_message_id is not None, "the answer's message was never checkpointed"
+        await bot.kill()  # SIGKILL: no shutdown of any kind
         [half] = telegram.messages(USER)
         assert half.reply_markup  # the Stop button is still there: nobody removed it
 
-        bot = BotProcess(env, tmp_path)
+        bot = LoggedProcess(env, tmp_path)
         await bot.start()
-        await until(lambda: telegram.visible_texts(USER)[0].endswith(CRASHED),
-                    "the half-written message marked", bot)
+        await bot.until(lambda: telegram.visible_texts(USER)[0].endswith(CRASHED),
+                    "the half-written message marked")
         [marked] = telegram.messages(USER)
         assert marked.text.startswith("Half of an")
         assert not marked.reply_markup  # no Stop button left
@@ -54,8 +53,8 @@ async def test_a_killed_bot_marks_its_half_written_answer_at_the_next_start(
         assert answer.text.startswith("Half of an")
 
         telegram.private_message(USER, "are you back?")  # the chat is not stuck
-        await until(lambda: telegram.visible_texts(USER)[-1] == "Answered after the crash.",
-                    "an answer after the crash", bot)
+        await bot.until(lambda: telegram.visible_texts(USER)[-1] == "Answered after the crash.",
+                    "an answer after the crash")
         assert await bot.stop() == 0
     finally:
         release.set()

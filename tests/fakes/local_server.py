@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from typing import Any
 
 from aiohttp import web
@@ -18,3 +19,10 @@ async def serve_locally(app: web.Application, **runner_options: Any) -> tuple[we
     await web.TCPSite(runner, "127.0.0.1", 0).start()
     host, port = runner.addresses[0][:2]
     return runner, f"http://{host}:{port}"
+
+
+def closed_port() -> int:
+    """A local port nothing listens on (bound, then released at once)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

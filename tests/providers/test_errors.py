@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import json
-import socket
 import types
 
 import aiohttp
@@ -28,6 +27,7 @@ from providers.errors import (
 from providers.pieces import ReportedError
 from providers.streams import DecodeError
 from providers.transport import Timeouts
+from tests.fakes.local_server import closed_port
 from tests.fakes.providers import (
     CHAT_PATHS,
     PROVIDERS,
@@ -175,9 +175,7 @@ async def test_connection_refused_is_unavailable(
 ) -> None:
     from providers.registry import PROVIDER_CLASSES
 
-    with socket.socket() as probe:  # a port that nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = closed_port()
     provider = PROVIDER_CLASSES[name](session, base_url=f"http://127.0.0.1:{port}",
                                       timeouts=SHORT)
     received, error = await collect_until_error(provider.stream(HI, model="gpt-3.5-turbo"))

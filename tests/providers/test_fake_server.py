@@ -14,6 +14,7 @@ from tests.fakes.providers import (
     Failure,
     FakeProviderServer,
     awkward,
+    by_event,
     every,
     frame,
     last_user_text,
@@ -136,9 +137,7 @@ async def test_gates_pace_an_answer_chunk_by_chunk(
 ) -> None:
     gates = {1: asyncio.Event(), 2: asyncio.Event()}
     # One SSE frame per chunk: role chunk, "ab", "cd", finish chunk, [DONE].
-    server.script("openai", Answer("abcd", piece_size=2, gates=gates,
-                                   chunks=lambda body: [e + b"\n\n" for e in body.split(b"\n\n")
-                                                        if e]))
+    server.script("openai", Answer("abcd", piece_size=2, gates=gates, chunks=by_event))
     pieces = make_provider("openai").stream([{"role": "user", "content": "hi"}])
     first = asyncio.create_task(anext(pieces))
     (record,) = await server.wait_for_requests(1)

@@ -29,6 +29,7 @@ from tests.fakes.providers import (
     FakeProviderServer,
     Raw,
     RejectsStreamOptions,
+    by_event,
     linewise,
 )
 from tests.providers import (
@@ -255,8 +256,7 @@ async def test_time_the_consumer_takes_is_not_silence(
 ) -> None:
     release = asyncio.Event()
     # One SSE frame per write: role, "ab", then "cd" only once released.
-    frames = Answer("abcd", piece_size=2, gates={2: release},
-                    chunks=lambda body: [e + b"\n\n" for e in body.split(b"\n\n") if e])
+    frames = Answer("abcd", piece_size=2, gates={2: release}, chunks=by_event)
     server.script("openai", frames)
     # Under the socket backstop (twice the limit) the connection itself stays up.
     events = make_provider("openai", timeouts=Timeouts(connect=5.0, read=0.3)).events(HI)

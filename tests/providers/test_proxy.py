@@ -8,7 +8,6 @@ answer at all proves the proxy was used.
 from __future__ import annotations
 
 import json
-import socket
 
 import aiohttp
 import aiohttp_socks
@@ -17,6 +16,7 @@ import pytest
 from providers.errors import ProviderUnavailable
 from providers.registry import PROVIDER_CLASSES
 from providers.transport import create_session
+from tests.fakes.local_server import closed_port
 from tests.fakes.providers import CHAT_PATHS, PROVIDERS, FakeProviderServer
 from tests.providers import collect, collect_until_error
 from tests.providers.conftest import TEST_TIMEOUTS
@@ -78,9 +78,7 @@ async def test_socks_proxy_is_used_for_seed_calls(
     # The server itself is reachable; a dead SOCKS proxy in between must make it fail.
     monkeypatch.setenv("FLOWGPT_BASE_URL", server.url_for("flowgpt"))
     server.script("flowgpt", "direct")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = closed_port()
     stream = PROVIDER_CLASSES["flowgpt"].create_async_generator(
         "gpt-3.5-turbo", HI, proxy=f"socks5://127.0.0.1:{port}")
     received, error = await collect_until_error(stream)

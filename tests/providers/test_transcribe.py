@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
 import aiohttp
 import pytest
 from aioresponses import aioresponses
@@ -19,6 +17,7 @@ from providers.errors import (
 )
 from providers.openai import OpenAICompatible
 from providers.transport import Timeouts
+from tests.fakes.local_server import closed_port
 from tests.fakes.providers import Failure, FakeProviderServer, Raw
 
 AUDIO = b"OggS\x00\x02" + bytes(range(256)) * 4
@@ -87,9 +86,7 @@ async def test_a_silent_server_times_out(
 
 
 async def test_connection_refused(session: aiohttp.ClientSession) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = closed_port()
     with pytest.raises(ProviderUnavailable, match="connection failed"):
         await groq(session, f"http://127.0.0.1:{port}").transcribe(AUDIO, filename="a.ogg",
                                                                     model="whisper")

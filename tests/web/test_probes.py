@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 
 import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
@@ -11,6 +10,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.config import load_settings
 from bot.metrics import Metrics
 from bot.web import WebServer
+from tests.fakes.local_server import closed_port
 from tests.web.conftest import PATH, SECRET, StartServer, Updates, always_ready
 
 
@@ -90,15 +90,9 @@ async def test_without_a_webhook_only_the_probes_are_served(start_server: StartS
         assert response.status == 404
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 async def test_the_settings_choose_address_webhook_path_and_secret(
         http: aiohttp.ClientSession, updates: Updates) -> None:
-    port = free_port()
+    port = closed_port()
     settings = load_settings(_env_file=None, bot_token="1:x",
                              webhook_url="https://bot.example.com/tg/hook",
                              webhook_secret=SECRET, http_listen=f"127.0.0.1:{port}")

@@ -88,7 +88,14 @@ class FakeTelegram(Inspection, Scripting, MediaActions, Webhooks, BotMethods):
         params = await read_params(request)
         call = Call(method, params, self.clock.now())
         self.log.append(call)
-        self._called.set()
+        self._called.set()  # the call arrived (a test may wait for it to reach a gate)
+        try:
+            return await self._answer(request, method, params, call)
+        finally:
+            self._called.set()  # ...and its effect is visible: waiters look again
+
+    async def _answer(self, request: web.Request, method: str, params: dict[str, Any],
+                      call: Call) -> web.Response:
         gate = self._gates.get(method.lower())
         if gate is not None:
             await gate.wait()

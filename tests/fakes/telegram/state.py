@@ -39,7 +39,7 @@ class TelegramState:
         self._queries: dict[str, bool] = {}  # callback query id → answered
         self._flood = FloodControl()
         self._updates: list[dict[str, Any]] = []
-        self._update_ids = itertools.count(1)
+        self._last_update_id = 0  # ids go up, past any a test chose itself
         self._callback_ids = itertools.count(1)
         self._updated = asyncio.Event()
         self._called = asyncio.Event()

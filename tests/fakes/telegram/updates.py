@@ -13,9 +13,14 @@ class UserActions(TelegramState):
     """Builders of the updates a user's actions produce, and the queue they go to."""
 
     def push_update(self, update: Mapping[str, Any]) -> dict[str, Any]:
-        """Queue a raw update for getUpdates (``update_id`` added when missing)."""
+        """Queue a raw update for getUpdates (``update_id`` added when missing).
+
+        Added ids follow the highest id queued so far, explicit ones included: the
+        bot confirms by offset, so a lower id would never be delivered.
+        """
         queued = dict(update)
-        queued.setdefault("update_id", next(self._update_ids))
+        queued.setdefault("update_id", self._last_update_id + 1)
+        self._last_update_id = max(self._last_update_id, int(queued["update_id"]))
         self._updates.append(queued)
         self._updated.set()
         return queued

@@ -31,11 +31,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from redis.asyncio import Redis
 
 from bot.coordination.base import ChatKey, Coordination
 from bot.coordination.memory import in_memory
 from bot.coordination.redis_coordination import redis_coordination
+from tests.redis_keys import forget_keys
 
 # A limiter this generous never makes a caller wait: only the call itself is timed.
 NEVER_WAITS = {"global_rate": 1e6, "global_burst": 1_000_000}
@@ -128,16 +128,6 @@ async def _redis_pair(url: str, prefix: str) -> AsyncIterator[Pair]:
         yield one, two
 
 
-async def _forget(url: str, prefix: str) -> None:
-    client = Redis.from_url(url)
-    try:
-        keys = [key async for key in client.scan_iter(match=f"{prefix}*")]
-        if keys:
-            await client.delete(*keys)
-    finally:
-        await client.aclose()
-
-
 async def main() -> None:
     """Parse flags, time each operation on both implementations, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -162,7 +152,7 @@ async def main() -> None:
             rows.append(("stop() reaching the writer", await _stop(memory_pair, args.handoffs),
                          await _stop(redis_pair, args.handoffs)))
     finally:
-        await _forget(args.redis_url, prefix)
+        await forget_keys(args.redis_url, prefix)
 
     print(f"{args.calls} calls each ({args.handoffs} for hand-offs); Redis at {args.redis_url}")
     print(f"{'operation':28} {'memory med/p99 µs':>20} {'Redis med/p99 µs':>20} "

@@ -17,7 +17,6 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
 import aiohttp
-from redis.asyncio import Redis
 
 from tests.e2e.cluster import HOOK, ROOMY_CHATS, SECRET, fresh_database
 from tests.e2e.conftest import ROOT
@@ -25,6 +24,7 @@ from tests.e2e.workers import Worker, until_ready
 from tests.fakes.balancer import Balancer
 from tests.fakes.providers import FakeProviderServer
 from tests.fakes.telegram import FakeTelegram
+from tests.redis_keys import forget_keys
 
 
 @dataclass
@@ -50,7 +50,7 @@ async def site(workers: int, *, database_url: str, redis_url: str) -> AsyncItera
         providers = await stack.enter_async_context(FakeProviderServer())
         balancer = await stack.enter_async_context(Balancer())
         http = await stack.enter_async_context(aiohttp.ClientSession())
-        stack.push_async_callback(_forget_keys, redis_url, f"llmbot:{bot_id}:")
+        stack.push_async_callback(forget_keys, redis_url, f"llmbot:{bot_id}:")
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT),
             "PYTHONUNBUFFERED": "1",
@@ -70,13 +70,3 @@ async def site(workers: int, *, database_url: str, redis_url: str) -> AsyncItera
             await until_ready(http, worker)
             balancer.add(worker.url)
         yield Site(telegram, providers, balancer, http, started, database)
-
-
-async def _forget_keys(url: str, prefix: str) -> None:
-    client = Redis.from_url(url)
-    try:
-        keys = [key async for key in client.scan_iter(match=f"{prefix}*")]
-        if keys:
-            await client.delete(*keys)
-    finally:
-        await client.aclose()

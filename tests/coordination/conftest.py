@@ -20,6 +20,7 @@ from redis.asyncio import Redis
 from bot.coordination.base import Coordination
 from bot.coordination.memory import in_memory
 from bot.coordination.redis_coordination import redis_coordination
+from tests.redis_keys import forget_keys
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
 needs_redis = pytest.mark.skipif(REDIS_URL is None, reason="TEST_REDIS_URL is not set")
@@ -49,13 +50,7 @@ async def redis_prefix() -> AsyncIterator[str]:
         pytest.skip("TEST_REDIS_URL is not set")
     prefix = f"test:{uuid.uuid4().hex[:12]}:"
     yield prefix
-    client = Redis.from_url(REDIS_URL)
-    try:
-        keys = [key async for key in client.scan_iter(match=f"{prefix}*")]
-        if keys:
-            await client.delete(*keys)
-    finally:
-        await client.aclose()
+    await forget_keys(REDIS_URL, prefix)
 
 
 @pytest.fixture

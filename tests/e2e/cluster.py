@@ -21,7 +21,6 @@ from typing import Any
 
 import aiohttp
 import pytest
-from redis.asyncio import Redis
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
@@ -31,6 +30,7 @@ from tests.e2e.workers import Worker, until, until_ready
 from tests.fakes.balancer import Balancer
 from tests.fakes.providers import FakeProviderServer, last_user_text
 from tests.fakes.telegram import FakeTelegram, FloodRules
+from tests.redis_keys import forget_keys
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
@@ -166,14 +166,4 @@ async def cluster() -> AsyncIterator[Cluster]:
         finally:
             for worker in found.workers:
                 await worker.kill()
-            await _forget_keys(REDIS_URL, f"llmbot:{bot_id}:")
-
-
-async def _forget_keys(url: str, prefix: str) -> None:
-    client = Redis.from_url(url)
-    try:
-        keys = [key async for key in client.scan_iter(match=f"{prefix}*")]
-        if keys:
-            await client.delete(*keys)
-    finally:
-        await client.aclose()
+            await forget_keys(REDIS_URL, f"llmbot:{bot_id}:")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import email.utils
-import json
 import re
 import time
 from collections.abc import Mapping
@@ -16,6 +15,7 @@ from providers.errors import (
     RateLimited,
     RequestRejected,
 )
+from providers.streams import parse_json
 
 _CHALLENGE_MARKERS = ("cf-chl", "challenge-platform", "just a moment", "attention required",
                       "cf-browser-verification", "captcha")
@@ -52,7 +52,7 @@ def body_excerpt(body: str, limit: int = 200) -> str:
     if not text:
         return ""
     try:
-        data = json.loads(text)
+        data = parse_json(text)
     except ValueError:
         data = None
     message = _json_error_message(data)

@@ -9,6 +9,7 @@ reasoning, the finish reason and usage.
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 
@@ -166,7 +167,7 @@ class FlowEventPieces:
     def _texts(values: Iterable[Any]) -> Iterator[PieceEvent]:
         for value in values:
             if not isinstance(value, dict):
-                raise DecodeError(f"event is not an object: {str(value)[:80]!r}")
+                raise DecodeError(f"event is not an object: {reprlib.repr(value)}")
             if value.get("event") != "text":
                 continue
             data = value.get("data")

@@ -21,6 +21,11 @@ MAX_DOCUMENT_BYTES: Final = 16 * 1024 * 1024
 """Bytes a whole-body JSON document may hold."""
 
 
+# Error objects without a message are shown as a short repr: bounded in size and depth.
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 200
+
+
 class ReportedError(Exception):
     """The stream itself carried an error from the provider."""
 
@@ -88,9 +93,9 @@ def check_error(error: Any) -> None:
         return
     if isinstance(error, dict):
         message = error.get("message")
-        text = message if isinstance(message, str) and message else str(error)
+        text = message if isinstance(message, str) and message else _SHORT.repr(error)
         raise ReportedError(text, error.get("code"))
-    raise ReportedError(str(error))
+    raise ReportedError(error if isinstance(error, str) else _SHORT.repr(error))
 
 
 def read_usage(value: Any) -> Usage | None:

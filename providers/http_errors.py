@@ -21,6 +21,8 @@ _CHALLENGE_MARKERS = ("cf-chl", "challenge-platform", "just a moment", "attentio
                       "cf-browser-verification", "captcha")
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _TAGS = re.compile(r"<[^>]+>")
+# The (possibly unterminated) string value of a message field in JSON text.
+_CUT_MESSAGE = re.compile(r'"(?:message|detail|msg)"\s*:\s*"((?:[^"\\]|\\.)*)')
 
 
 def describe(exc: BaseException) -> str:
@@ -52,16 +54,32 @@ def body_excerpt(body: str, limit: int = 200) -> str:
     if not text:
         return ""
     try:
-        data = parse_json(text)
-    except ValueError:
-        data = None
-    message = _json_error_message(data)
+        message = _json_error_message(parse_json(text))
+    except ValueError:  # not JSON, or JSON cut short by the excerpt's length
+        message = _cut_json_message(text)
     if message:
         return message[:limit]
     if text.startswith("<") or "<html" in text[:500].lower():
         title = _TITLE.search(text)
         text = title.group(1) if title else _TAGS.sub(" ", text)
     return " ".join(text.split())[:limit]
+
+
+def _cut_json_message(text: str) -> str | None:
+    """The start of the message of a JSON error body that the excerpt cut short."""
+    if not text.startswith(("{", "[")):
+        return None
+    found = _CUT_MESSAGE.search(text)
+    if found is None:
+        return None
+    escaped = found.group(1)
+    for end in range(len(escaped), max(len(escaped) - 6, -1), -1):  # a cut escape sequence
+        try:
+            value = parse_json(f'"{escaped[:end]}"')
+        except ValueError:
+            continue
+        return value if isinstance(value, str) and value else None
+    return None
 
 
 def _json_error_message(data: Any) -> str | None:

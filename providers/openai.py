@@ -16,6 +16,7 @@ import aiohttp
 
 from providers.base import Provider
 from providers.errors import ImagesNotSupported, RequestRejected, ResponseFormatError
+from providers.memory import RecentNames
 from providers.messages import ChatMessage
 from providers.pieces import OpenAIPieces, PieceDecoder
 from providers.progress import ProgressClock
@@ -23,6 +24,9 @@ from providers.settings import OPENAI, OPENAI_BASE_URL, ProviderSettings
 from providers.transport import FormField, PreparedRequest, Timeouts, fetch_json, request_json
 
 log = logging.getLogger(__name__)
+
+THINKING_MODELS_MAX = 64
+"""Models of one endpoint remembered as omitting ``<think>`` (the most recently seen)."""
 
 
 class OpenAICompatible(Provider):
@@ -54,8 +58,8 @@ class OpenAICompatible(Provider):
         # Cleared for good when the server refuses the field (Gemini does).
         self.sends_stream_options = True
         # Models seen to end their thoughts with a lone "</think>": their next answers
-        # start as reasoning (see providers.think).
-        self.thinking_models: set[str] = set()
+        # start as reasoning (see providers.think), until one answers without the tag.
+        self.thinking_models = RecentNames(THINKING_MODELS_MAX)
 
     @classmethod
     def from_settings(
@@ -115,7 +119,13 @@ class OpenAICompatible(Provider):
         """Chat-completion chunks over SSE (or one JSON body), with reasoning and usage."""
         model = str(request.body.get("model", ""))
         return OpenAIPieces(thinking=model in self.thinking_models,
-                            on_late_close=lambda: self.thinking_models.add(model))
+                            learn=lambda omits: self._learn_template(model, omits))
+
+    def _learn_template(self, model: str, omits_open_tag: bool) -> None:
+        if omits_open_tag:
+            self.thinking_models.add(model)
+        else:
+            self.thinking_models.discard(model)
 
     async def send(
         self, request: PreparedRequest, clock: ProgressClock

@@ -97,7 +97,16 @@ def _json_error_message(data: Any) -> str | None:
     for key in ("detail", "message"):
         if isinstance(data.get(key), str):
             return str(data[key])
-    return None
+    return _validation_errors(data.get("detail"))
+
+
+def _validation_errors(detail: Any) -> str | None:
+    """FastAPI's (and so vLLM's) 422 list: ``body.stream_options: Extra inputs ...``."""
+    if not isinstance(detail, list):
+        return None
+    found = [f"{'.'.join(str(p) for p in item.get('loc', ()))}: {item['msg']}"
+             for item in detail if isinstance(item, dict) and isinstance(item.get("msg"), str)]
+    return "; ".join(found) or None
 
 
 def looks_like_challenge(body: str) -> bool:

@@ -16,6 +16,7 @@ import aiohttp
 
 from providers.base import Provider
 from providers.errors import ImagesNotSupported, RequestRejected, ResponseFormatError
+from providers.headers import safe_content_type, safe_filename
 from providers.memory import RecentNames
 from providers.messages import ChatMessage
 from providers.pieces import OpenAIPieces, PieceDecoder
@@ -26,6 +27,8 @@ from providers.transport import FormField, PreparedRequest, Timeouts, fetch_json
 
 log = logging.getLogger(__name__)
 
+AUDIO_FILENAME = "audio.ogg"
+AUDIO_CONTENT_TYPE = "application/octet-stream"
 THINKING_MODELS_MAX = 64
 """Models of one endpoint remembered as omitting ``<think>`` (the most recently seen)."""
 
@@ -168,10 +171,15 @@ class OpenAICompatible(Provider):
 
     async def transcribe(
         self, audio: bytes, *, filename: str, model: str,
-        content_type: str = "application/octet-stream",
+        content_type: str = AUDIO_CONTENT_TYPE,
     ) -> str:
-        """Speech to text: ``POST {base}/audio/transcriptions`` (multipart ``file``, ``model``)."""
-        form = (FormField("file", audio, filename=filename, content_type=content_type),
+        """Speech to text: ``POST {base}/audio/transcriptions`` (multipart ``file``, ``model``).
+
+        The file name and type are the caller's (often a client's): they are
+        cleaned for the form's headers, with defaults when nothing usable is left.
+        """
+        form = (FormField("file", audio, filename=safe_filename(filename, AUDIO_FILENAME),
+                          content_type=safe_content_type(content_type, AUDIO_CONTENT_TYPE)),
                 FormField("model", model))
         request = PreparedRequest(f"{self.base_url}/audio/transcriptions",
                                   self._auth_headers(), form=form)

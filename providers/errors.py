@@ -12,7 +12,7 @@ happen (``providers.transport``) and chained with ``from``::
     ├── RateLimited                 HTTP 429; ``retry_after`` seconds when given
     ├── AccessDenied                HTTP 401/403, challenge pages ("blocked")
     ├── RequestRejected             any other HTTP 4xx
-    │   └── ImagesNotSupported      HTTP 400 to a request that carried images
+    │   └── ImagesNotSupported      HTTP 400/422 saying the model cannot take the images sent
     ├── ResponseFormatError         a stream line that does not follow the protocol
     │   └── EmptyResponse           the stream ended without a single text piece
     └── AllProvidersFailed          fallback exhausted; ``failures`` lists each one
@@ -137,7 +137,7 @@ class RequestRejected(ProviderError):
 
 
 class ImagesNotSupported(RequestRejected):
-    """The server rejected a request that carried images (a text-only model)."""
+    """The server said the model cannot take the images the request carried (text-only)."""
 
     kind = "images"
 

@@ -76,15 +76,19 @@ class ThinkSplitter:
         return out
 
     def close(self) -> list[Piece]:
-        """What is left when the content ends (an unclosed ``<think>`` is all reasoning)."""
+        """What is left when the content ends.
+
+        An unclosed ``<think>`` is all reasoning; an assumed thought that never
+        closed was the answer, and comes again as text.
+        """
         rest, self._buffer = self._buffer, ""
         if self._state == "think" and self._held is not None:
             self.disproved = True  # thinking was assumed, and no "</think>" ever came
             return self._answer("".join(self._held) + rest)
         if self._state == "think":
             return [ReasoningPiece(rest)] if rest else []
-        if self._state == "start" or self._trim:
-            rest = rest.lstrip() if not rest.strip() else rest
+        if (self._state == "start" or self._trim) and rest.isspace():
+            rest = ""  # whitespace alone before the answer is no answer
         return self._answer(rest)
 
     def _step(self, out: list[Piece]) -> bool:

@@ -8,7 +8,7 @@ and one fallback rule (``providers.fallback``). It never imports the bot.
 
 from providers.ai365vip import AI365VIP
 from providers.answer_stream import AnswerStream
-from providers.base import Provider
+from providers.base import Opened, Provider
 from providers.codelinkava import CodeLinkAva
 from providers.errors import (
     AccessDenied,
@@ -71,6 +71,7 @@ __all__ = [
     "ImagesNotSupported",
     "ModelNotSupported",
     "OpenAICompatible",
+    "Opened",
     "PieceEvent",
     "Provider",
     "ProviderError",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import AsyncGenerator, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import aiohttp
@@ -18,6 +19,14 @@ from providers.progress import ProgressClock
 from providers.settings import ProviderSettings
 from providers.streams import DecodeError
 from providers.transport import PreparedRequest, Timeouts, create_session, is_socks, stream_body
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """An answer about to stream: the model it was resolved to, and its events."""
+
+    model: str
+    events: AsyncGenerator[PieceEvent, None]
 
 
 class Provider(ABC):
@@ -81,6 +90,27 @@ class Provider(ABC):
             return name
         raise ModelNotSupported(name, self.models, provider=self.name)
 
+    def start(
+        self,
+        messages: Iterable[MessageLike],
+        *,
+        model: str | None = None,
+        temperature: float | None = None,
+        max_tokens: int | None = None,
+    ) -> Opened:
+        """The answer to ``messages``, ready to stream, with the model it asks for.
+
+        The one place a requested model is resolved (:meth:`get_model`): the
+        request is built now, so a bad model or message fails here, before
+        anything is sent. ``max_tokens`` reaches protocols that have an output
+        limit; the others ignore it.
+        """
+        resolved = self.get_model(model)
+        chosen = self.default_temperature if temperature is None else temperature
+        prepared = self.prepare_messages(to_messages(messages))
+        request = self.build_request(prepared, resolved, chosen, max_tokens=max_tokens)
+        return Opened(resolved, self._events(request))
+
     def events(
         self,
         messages: Iterable[MessageLike],
@@ -89,17 +119,12 @@ class Provider(ABC):
         temperature: float | None = None,
         max_tokens: int | None = None,
     ) -> AsyncGenerator[PieceEvent, None]:
-        """Stream the answer to ``messages`` as typed events (text never empty).
+        """Stream the answer to ``messages`` as typed events (see :meth:`start`).
 
-        The model is resolved and the request built now, so a bad model or
-        message fails here, before anything is sent. ``max_tokens`` reaches
-        protocols that have an output limit; the others ignore it.
+        Text pieces are never empty.
         """
-        chosen = self.default_temperature if temperature is None else temperature
-        prepared = self.prepare_messages(to_messages(messages))
-        request = self.build_request(prepared, self.get_model(model), chosen,
-                                     max_tokens=max_tokens)
-        return self._events(request)
+        return self.start(messages, model=model, temperature=temperature,
+                          max_tokens=max_tokens).events
 
     def stream(
         self,

@@ -10,15 +10,20 @@ server sends on purpose.
 
 from __future__ import annotations
 
-import json
+import reprlib
 from dataclasses import dataclass
 from typing import Any, Final
 
 from providers.events import Usage
-from providers.streams import DecodeError
+from providers.streams import DecodeError, parse_json
 
 MAX_DOCUMENT_BYTES: Final = 16 * 1024 * 1024
 """Bytes a whole-body JSON document may hold."""
+
+
+# Error objects without a message are shown as a short repr: bounded in size and depth.
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 200
 
 
 class ReportedError(Exception):
@@ -43,7 +48,7 @@ class ChunkParts:
 def read_chunk(value: Any) -> ChunkParts:
     """The parts of one chunk; a reported failure raises :class:`ReportedError`."""
     if not isinstance(value, dict):
-        raise DecodeError(f"event is not an object: {str(value)[:80]!r}")
+        raise DecodeError(f"event is not an object: {reprlib.repr(value)}")
     check_error(value.get("error"))
     usage = read_usage(value.get("usage"))
     choices = value.get("choices")
@@ -88,9 +93,9 @@ def check_error(error: Any) -> None:
         return
     if isinstance(error, dict):
         message = error.get("message")
-        text = message if isinstance(message, str) and message else str(error)
+        text = message if isinstance(message, str) and message else _SHORT.repr(error)
         raise ReportedError(text, error.get("code"))
-    raise ReportedError(str(error))
+    raise ReportedError(error if isinstance(error, str) else _SHORT.repr(error))
 
 
 def read_usage(value: Any) -> Usage | None:
@@ -124,6 +129,6 @@ class JsonDocumentDecoder:
         body = b"".join(self._parts)
         self._parts.clear()
         try:
-            return json.loads(body)
+            return parse_json(body)
         except ValueError as exc:
             raise DecodeError(f"body is not JSON: {body[:120]!r}") from exc

@@ -12,24 +12,40 @@ happen (``providers.transport``) and chained with ``from``::
     ├── RateLimited                 HTTP 429; ``retry_after`` seconds when given
     ├── AccessDenied                HTTP 401/403, challenge pages ("blocked")
     ├── RequestRejected             any other HTTP 4xx
-    │   └── ImagesNotSupported      HTTP 400 to a request that carried images
+    │   └── ImagesNotSupported      HTTP 400/422 saying the model cannot take the images sent
     ├── ResponseFormatError         a stream line that does not follow the protocol
     │   └── EmptyResponse           the stream ended without a single text piece
     └── AllProvidersFailed          fallback exhausted; ``failures`` lists each one
 
 ``ProviderError.kind`` is a short stable word for each class, for logs and
-for callers that map failures to user-facing texts.
+for callers that map failures to user-facing texts. Messages are one line of
+at most :data:`MESSAGE_MAX` characters, whatever the server wrote (an error
+page can be a megabyte).
 """
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Sequence
+from typing import ClassVar, Final
+
+MESSAGE_MAX: Final = 500
+"""Characters an error's message may hold (a list of failures holds a few of them)."""
+CODE_MAX: Final = 100
+
+
+def one_line(text: str, limit: int = MESSAGE_MAX) -> str:
+    """``text`` with every run of whitespace made one space, cut to ``limit`` characters."""
+    # Only the head can be shown, so only the head is split (a body can be huge).
+    line = " ".join(text[:limit * 2].split())
+    return line if len(line) <= limit else line[:limit - 1] + "…"
 
 
 class ProviderError(Exception):
     """Base of every error the provider library raises."""
 
     kind = "error"
+    message_max: ClassVar[int] = MESSAGE_MAX
 
     def __init__(
         self,
@@ -38,6 +54,7 @@ class ProviderError(Exception):
         provider: str | None = None,
         status: int | None = None,
     ) -> None:
+        message = one_line(message, self.message_max)
         super().__init__(message)
         self.message = message
         self.provider = provider
@@ -76,7 +93,8 @@ class ProviderTimeout(ProviderUnavailable):
 class StreamError(ProviderUnavailable):
     """The stream itself reported a failure (an ``error`` chunk, ``finish_reason: "error"``).
 
-    The message is the provider's own; ``code`` is its error code when it gave one.
+    The message is the provider's own; ``code`` is its error code when it gave one
+    (a number, or a short text: anything else is shortened to one).
     """
 
     kind = "stream_error"
@@ -84,6 +102,8 @@ class StreamError(ProviderUnavailable):
     def __init__(self, message: str, *, provider: str | None = None,
                  code: object = None) -> None:
         super().__init__(message, provider=provider)
+        if not (code is None or isinstance(code, int)):
+            code = one_line(code if isinstance(code, str) else reprlib.repr(code), CODE_MAX)
         self.code = code
 
 
@@ -117,7 +137,7 @@ class RequestRejected(ProviderError):
 
 
 class ImagesNotSupported(RequestRejected):
-    """The server rejected a request that carried images (a text-only model)."""
+    """The server said the model cannot take the images the request carried (text-only)."""
 
     kind = "images"
 
@@ -138,6 +158,7 @@ class AllProvidersFailed(ProviderError):
     """Every provider of a fallback chain failed before its first text piece."""
 
     kind = "all_failed"
+    message_max = 8 * MESSAGE_MAX  # each failure is bounded already; this bounds their number
 
     def __init__(self, failures: Sequence[ProviderError]) -> None:
         reasons = "; ".join(str(f) for f in failures) or "no providers configured"

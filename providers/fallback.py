@@ -65,13 +65,13 @@ class FallbackStream(AsyncIterator[StreamEvent]):
         for attempt in self._attempts:
             provider = attempt.provider
             try:
-                model = provider.get_model(attempt.model)
-                events = provider.events(messages, model=model, temperature=temperature,
-                                         max_tokens=max_tokens)
+                opened = provider.start(messages, model=attempt.model, temperature=temperature,
+                                        max_tokens=max_tokens)
             except ProviderError as exc:
                 self._failed(exc)
                 continue
-            yield Started(provider.name, model)
+            events = opened.events
+            yield Started(provider.name, opened.model)
             committed = False
             try:
                 while True:

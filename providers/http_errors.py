@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import email.utils
-import json
 import re
 import time
 from collections.abc import Mapping
@@ -16,11 +15,14 @@ from providers.errors import (
     RateLimited,
     RequestRejected,
 )
+from providers.streams import parse_json
 
 _CHALLENGE_MARKERS = ("cf-chl", "challenge-platform", "just a moment", "attention required",
                       "cf-browser-verification", "captcha")
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _TAGS = re.compile(r"<[^>]+>")
+# The (possibly unterminated) string value of a message field in JSON text.
+_CUT_MESSAGE = re.compile(r'"(?:message|detail|msg)"\s*:\s*"((?:[^"\\]|\\.)*)')
 
 
 def describe(exc: BaseException) -> str:
@@ -52,16 +54,32 @@ def body_excerpt(body: str, limit: int = 200) -> str:
     if not text:
         return ""
     try:
-        data = json.loads(text)
-    except ValueError:
-        data = None
-    message = _json_error_message(data)
+        message = _json_error_message(parse_json(text))
+    except ValueError:  # not JSON, or JSON cut short by the excerpt's length
+        message = _cut_json_message(text)
     if message:
         return message[:limit]
     if text.startswith("<") or "<html" in text[:500].lower():
         title = _TITLE.search(text)
         text = title.group(1) if title else _TAGS.sub(" ", text)
     return " ".join(text.split())[:limit]
+
+
+def _cut_json_message(text: str) -> str | None:
+    """The start of the message of a JSON error body that the excerpt cut short."""
+    if not text.startswith(("{", "[")):
+        return None
+    found = _CUT_MESSAGE.search(text)
+    if found is None:
+        return None
+    escaped = found.group(1)
+    for end in range(len(escaped), max(len(escaped) - 6, -1), -1):  # a cut escape sequence
+        try:
+            value = parse_json(f'"{escaped[:end]}"')
+        except ValueError:
+            continue
+        return value if isinstance(value, str) and value else None
+    return None
 
 
 def _json_error_message(data: Any) -> str | None:
@@ -79,7 +97,16 @@ def _json_error_message(data: Any) -> str | None:
     for key in ("detail", "message"):
         if isinstance(data.get(key), str):
             return str(data[key])
-    return None
+    return _validation_errors(data.get("detail"))
+
+
+def _validation_errors(detail: Any) -> str | None:
+    """FastAPI's (and so vLLM's) 422 list: ``body.stream_options: Extra inputs ...``."""
+    if not isinstance(detail, list):
+        return None
+    found = [f"{'.'.join(str(p) for p in item.get('loc', ()))}: {item['msg']}"
+             for item in detail if isinstance(item, dict) and isinstance(item.get("msg"), str)]
+    return "; ".join(found) or None
 
 
 def looks_like_challenge(body: str) -> bool:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import base64
+import binascii
+import reprlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 Role: TypeAlias = Literal["system", "user", "assistant"]
 
@@ -24,13 +26,16 @@ IMAGE_MARKER = "[image]"
 
 @dataclass(frozen=True, slots=True)
 class Image:
-    """An image attached to a message: its bytes and MIME type."""
+    """An image attached to a message: its bytes and MIME type, or a URL the server fetches."""
 
     data: bytes
     mime_type: str = "image/jpeg"
+    url: str = ""  # an http(s) image given by URL (``data`` is then empty)
 
     def data_url(self) -> str:
-        """The ``data:`` URL that carries the image inline."""
+        """The URL that carries the image: its own, or a ``data:`` URL of the bytes."""
+        if self.url:
+            return self.url
         return f"data:{self.mime_type};base64,{base64.b64encode(self.data).decode('ascii')}"
 
 
@@ -54,11 +59,15 @@ class ChatMessage:
         return ChatMessage(self.role, text)
 
 
-MessageLike: TypeAlias = ChatMessage | Mapping[str, str]
+MessageLike: TypeAlias = ChatMessage | Mapping[str, Any]
 
 
 def to_messages(messages: Iterable[MessageLike]) -> list[ChatMessage]:
-    """Normalise seed-style dicts (and ``ChatMessage``) into ``ChatMessage`` objects."""
+    """Normalise seed-style dicts (and ``ChatMessage``) into ``ChatMessage`` objects.
+
+    A dict's content is text, or OpenAI-style parts (see :func:`read_content`);
+    anything else is a ``ValueError`` naming the problem, before anything is sent.
+    """
     result: list[ChatMessage] = []
     for message in messages:
         if isinstance(message, ChatMessage):
@@ -67,8 +76,57 @@ def to_messages(messages: Iterable[MessageLike]) -> list[ChatMessage]:
         role = _ROLE_NAMES.get(str(message.get("role", "")).lower())
         if role is None:
             raise ValueError(f"unknown message role {message.get('role')!r}")
-        result.append(ChatMessage(role, str(message.get("content", ""))))
+        result.append(ChatMessage(role, *read_content(message.get("content"))))
     return result
+
+
+def read_content(content: object) -> tuple[str, tuple[Image, ...]]:
+    """A message's text and images from its content: text, None, or a list of parts.
+
+    Parts are OpenAI's: ``{"type": "text", "text": ...}`` (the texts are joined
+    by line breaks) and ``{"type": "image_url", "image_url": {"url": ...}}``
+    (a base64 ``data:`` URL, or an http(s) URL the server fetches itself).
+    """
+    if content is None or isinstance(content, str):
+        return content or "", ()
+    if not isinstance(content, list | tuple):
+        raise ValueError(f"message content must be text or a list of parts, "
+                         f"not {type(content).__name__}")
+    texts: list[str] = []
+    images: list[Image] = []
+    for part in content:
+        if not isinstance(part, Mapping):
+            raise ValueError(f"a content part is not an object: {reprlib.repr(part)}")
+        kind = part.get("type")
+        if kind == "text":
+            if not isinstance(part.get("text"), str):
+                raise ValueError("a text part without text")
+            texts.append(part["text"])
+        elif kind == "image_url":
+            images.append(_image(part.get("image_url")))
+        else:
+            raise ValueError(f"unsupported content part type {reprlib.repr(kind)}")
+    return "\n".join(t for t in texts if t), tuple(images)
+
+
+def _image(value: object) -> Image:
+    """The image of an ``image_url`` part (its ``{"url": ...}`` object, or the bare URL)."""
+    url = value.get("url") if isinstance(value, Mapping) else value
+    if not isinstance(url, str):
+        raise ValueError("an image_url part without an image URL")
+    if url.startswith(("https://", "http://")):
+        return Image(b"", url=url)
+    if not url.startswith("data:"):
+        raise ValueError(f"an image URL must be a data: or http(s) URL, not {url[:40]!r}")
+    head, _, payload = url.removeprefix("data:").partition(",")
+    mime, _, encoding = head.partition(";")
+    if encoding != "base64":
+        raise ValueError("an image data: URL must be base64")
+    try:
+        data = base64.b64decode(payload, validate=True)
+    except binascii.Error as exc:
+        raise ValueError("the image is not valid base64") from exc
+    return Image(data, mime or "image/jpeg")
 
 
 def format_prompt(messages: Iterable[ChatMessage]) -> str:

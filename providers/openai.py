@@ -16,13 +16,21 @@ import aiohttp
 
 from providers.base import Provider
 from providers.errors import ImagesNotSupported, RequestRejected, ResponseFormatError
+from providers.headers import safe_content_type, safe_filename
+from providers.memory import RecentNames
 from providers.messages import ChatMessage
 from providers.pieces import OpenAIPieces, PieceDecoder
 from providers.progress import ProgressClock
+from providers.rejections import RefusalMemory, about_images, refusal_of
 from providers.settings import OPENAI, OPENAI_BASE_URL, ProviderSettings
 from providers.transport import FormField, PreparedRequest, Timeouts, fetch_json, request_json
 
 log = logging.getLogger(__name__)
+
+AUDIO_FILENAME = "audio.ogg"
+AUDIO_CONTENT_TYPE = "application/octet-stream"
+THINKING_MODELS_MAX = 64
+"""Models of one endpoint remembered as omitting ``<think>`` (the most recently seen)."""
 
 
 class OpenAICompatible(Provider):
@@ -51,11 +59,11 @@ class OpenAICompatible(Provider):
         self.name = name
         self.api_key = api_key
         self.set_models(models)
-        # Cleared for good when the server refuses the field (Gemini does).
-        self.sends_stream_options = True
+        # Fields the server refused (see providers.rejections): mended before sending.
+        self.refusals = RefusalMemory()
         # Models seen to end their thoughts with a lone "</think>": their next answers
-        # start as reasoning (see providers.think).
-        self.thinking_models: set[str] = set()
+        # start as reasoning (see providers.think), until one answers without the tag.
+        self.thinking_models = RecentNames(THINKING_MODELS_MAX)
 
     @classmethod
     def from_settings(
@@ -101,26 +109,33 @@ class OpenAICompatible(Provider):
             "model": model,
             "messages": [wire_message(m) for m in messages],
             "stream": True,
+            "stream_options": {"include_usage": True},
         }
-        if self.sends_stream_options:
-            body["stream_options"] = {"include_usage": True}
         if temperature is not None:
             body["temperature"] = temperature
         if max_tokens is not None:
             body["max_tokens"] = max_tokens
         headers = {"Accept": "text/event-stream", **self._auth_headers()}
-        return PreparedRequest(f"{self.base_url}/chat/completions", headers, body)
+        return PreparedRequest(f"{self.base_url}/chat/completions", headers,
+                               self.refusals.mend(body, model))
 
     def new_decoder(self, request: PreparedRequest) -> PieceDecoder:
         """Chat-completion chunks over SSE (or one JSON body), with reasoning and usage."""
         model = str(request.body.get("model", ""))
         return OpenAIPieces(thinking=model in self.thinking_models,
-                            on_late_close=lambda: self.thinking_models.add(model))
+                            learn=lambda omits: self._learn_template(model, omits))
+
+    def _learn_template(self, model: str, omits_open_tag: bool) -> None:
+        if omits_open_tag:
+            self.thinking_models.add(model)
+        else:
+            self.thinking_models.discard(model)
 
     async def send(
         self, request: PreparedRequest, clock: ProgressClock
     ) -> AsyncGenerator[bytes, None]:
-        """The body's chunks; a 400 about ``stream_options`` is retried at once without it."""
+        """The body's chunks; a known refusal of a field is mended and sent again at once."""
+        mended: set[str] = set()  # each mend once per request: a server may keep refusing
         while True:
             body = super().send(request, clock)
             try:
@@ -128,7 +143,7 @@ class OpenAICompatible(Provider):
             except StopAsyncIteration:
                 return
             except RequestRejected as exc:
-                request = self._after_rejection(request, exc)
+                request = self._after_rejection(request, exc, mended)
                 continue
             try:
                 yield first
@@ -138,26 +153,33 @@ class OpenAICompatible(Provider):
                 await body.aclose()
             return
 
-    def _after_rejection(self, request: PreparedRequest, error: RequestRejected
-                         ) -> PreparedRequest:
+    def _after_rejection(self, request: PreparedRequest, error: RequestRejected,
+                         mended: set[str]) -> PreparedRequest:
         """The request to send instead of a rejected one, or the error to raise."""
-        if error.status == 400 and "stream_options" in request.body \
-                and "stream_options" in error.message:
-            log.info("%s: the server refuses stream_options; not sending it again", self.name)
-            self.sends_stream_options = False
-            body = {k: v for k, v in request.body.items() if k != "stream_options"}
-            return dataclasses.replace(request, body=body)
-        if error.status == 400 and carries_images(request.body):
+        refusal = refusal_of(error, request.body)
+        if refusal is not None and refusal.field not in mended:
+            mended.add(refusal.field)
+            model = str(request.body.get("model", ""))
+            log.info("%s refused %s (model %s); mended from now on", self.name,
+                     refusal.field, model)
+            self.refusals.add(refusal, model)
+            return dataclasses.replace(request, body=refusal.mend(request.body))
+        if about_images(error, request.body):
             raise ImagesNotSupported(error.message, provider=self.name,
                                      status=error.status) from error
         raise error
 
     async def transcribe(
         self, audio: bytes, *, filename: str, model: str,
-        content_type: str = "application/octet-stream",
+        content_type: str = AUDIO_CONTENT_TYPE,
     ) -> str:
-        """Speech to text: ``POST {base}/audio/transcriptions`` (multipart ``file``, ``model``)."""
-        form = (FormField("file", audio, filename=filename, content_type=content_type),
+        """Speech to text: ``POST {base}/audio/transcriptions`` (multipart ``file``, ``model``).
+
+        The file name and type are the caller's (often a client's): they are
+        cleaned for the form's headers, with defaults when nothing usable is left.
+        """
+        form = (FormField("file", audio, filename=safe_filename(filename, AUDIO_FILENAME),
+                          content_type=safe_content_type(content_type, AUDIO_CONTENT_TYPE)),
                 FormField("model", model))
         request = PreparedRequest(f"{self.base_url}/audio/transcriptions",
                                   self._auth_headers(), form=form)
@@ -183,9 +205,3 @@ def wire_message(message: ChatMessage) -> dict[str, Any]:
               for image in message.images]
     return {"role": message.role, "content": parts}
 
-
-def carries_images(body: dict[str, Any]) -> bool:
-    """Whether a chat request body has an image part in any message."""
-    return any(isinstance(m.get("content"), list)
-               and any(p.get("type") == "image_url" for p in m["content"])
-               for m in body.get("messages", ()))

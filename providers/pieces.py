@@ -9,6 +9,7 @@ reasoning, the finish reason and usage.
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 
@@ -83,16 +84,18 @@ class OpenAIPieces:
     (a server that ignored ``stream: true``), read when the body ends; anything
     else is SSE. The finish reason and the last usage seen come at the end,
     once. ``thinking`` starts the content as reasoning (a model whose template
-    omits ``<think>``); ``on_late_close`` hears of a ``</think>`` that came too late.
+    omits ``<think>``); ``learn`` hears, at the end, whether the model's template
+    omits ``<think>``: True after a ``</think>`` that came too late, False when
+    the content expected to start as reasoning never closed it.
     """
 
     def __init__(self, *, thinking: bool = False,
-                 on_late_close: Callable[[], None] | None = None) -> None:
+                 learn: Callable[[bool], None] | None = None) -> None:
         self._events = SSEJsonDecoder()
         self._document: JsonDocumentDecoder | None = None
         self._sniffed = False
         self._think = ThinkSplitter(thinking=thinking)
-        self._on_late_close = on_late_close
+        self._learn = learn
         self._finish: str | None = None
         self._usage: Usage | None = None
         self._closed = False
@@ -123,8 +126,8 @@ class OpenAIPieces:
         else:
             yield from self._read(self._events.close())
         yield from self._think.close()
-        if self._think.late_close and self._on_late_close is not None:
-            self._on_late_close()
+        if self._learn is not None and (self._think.late_close or self._think.disproved):
+            self._learn(self._think.late_close)
         if self._finish is not None:
             yield Finish(self._finish)
         if self._usage is not None:
@@ -166,7 +169,7 @@ class FlowEventPieces:
     def _texts(values: Iterable[Any]) -> Iterator[PieceEvent]:
         for value in values:
             if not isinstance(value, dict):
-                raise DecodeError(f"event is not an object: {str(value)[:80]!r}")
+                raise DecodeError(f"event is not an object: {reprlib.repr(value)}")
             if value.get("event") != "text":
                 continue
             data = value.get("data")

@@ -37,6 +37,18 @@ class DecodeError(ValueError):
     """A part of the stream does not follow its framing."""
 
 
+def parse_json(text: str | bytes) -> Any:
+    """``json.loads`` whose every failure is a ``ValueError``, as callers expect.
+
+    Deep nesting (``[[[[...``) makes the parser raise ``RecursionError``: that
+    becomes a :class:`DecodeError`, so no server can raise what callers never catch.
+    """
+    try:
+        return json.loads(text)
+    except RecursionError as exc:
+        raise DecodeError("JSON nested too deeply") from exc
+
+
 class Utf8Decoder:
     """Bytes to text, holding back a multi-byte character split across chunks."""
 
@@ -167,7 +179,7 @@ class SSEJsonDecoder:
             raise DecodeError(f"event data longer than {MAX_LINE_LENGTH} characters")
         if len(self._data) == 1 and value.strip():
             try:  # the usual case: one line, one document
-                parsed = json.loads(value)
+                parsed = parse_json(value)
             except ValueError:
                 pass
             else:
@@ -191,7 +203,7 @@ class SSEJsonDecoder:
         if not payload.strip():
             return []
         try:
-            return [json.loads(payload)]
+            return [parse_json(payload)]
         except ValueError as exc:
             raise DecodeError(f"malformed event data: {payload[:120]!r}") from exc
 
@@ -221,7 +233,7 @@ class NDJsonDecoder:
             if not line.strip():
                 continue
             try:
-                value = json.loads(line)
+                value = parse_json(line)
             except ValueError as exc:
                 raise DecodeError(f"line is not JSON: {line[:120]!r}") from exc
             yield value

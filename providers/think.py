@@ -16,6 +16,11 @@ be split across pieces at any character. The rule, as a state machine:
   late ``</think>`` is dropped and reported (:attr:`ThinkSplitter.late_close`)
   so that the provider can start the next answer of that model as reasoning
   (``thinking=True``).
+- Such an assumed thought streams as reasoning, but it is also held: when the
+  content ends without any ``</think>``, the model answered plainly after all,
+  so the held text is given again as the answer and :attr:`ThinkSplitter.disproved`
+  is set (the provider then forgets the model). Only an explicit ``<think>``
+  left open stays reasoning to the end.
 - Whitespace right after ``</think>`` (or after reasoning that arrived in
   separate fields, see :meth:`ThinkSplitter.reasoned`) is dropped, so the
   answer never starts with blank lines.
@@ -28,6 +33,8 @@ from providers.events import ReasoningPiece, TextPiece
 
 OPEN = "<think>"
 CLOSE = "</think>"
+HELD_MAX = 1024 * 1024
+"""Characters of an assumed thought held in case it is the answer; past it, it is a thought."""
 Piece = TextPiece | ReasoningPiece
 
 
@@ -48,8 +55,12 @@ class ThinkSplitter:
         self._assume_thinking = thinking
         self._buffer = ""
         self._trim = False  # drop whitespace before the answer's first character
+        # An assumed thought (no "<think>" seen) is held, in case no "</think>" ever comes.
+        self._held: list[str] | None = None
+        self._held_size = 0
         self.answered = False
         self.late_close = False
+        self.disproved = False
 
     def reasoned(self) -> None:
         """Reasoning arrived by another route: the answer's leading whitespace goes."""
@@ -65,12 +76,19 @@ class ThinkSplitter:
         return out
 
     def close(self) -> list[Piece]:
-        """What is left when the content ends (an unclosed ``<think>`` is all reasoning)."""
+        """What is left when the content ends.
+
+        An unclosed ``<think>`` is all reasoning; an assumed thought that never
+        closed was the answer, and comes again as text.
+        """
         rest, self._buffer = self._buffer, ""
+        if self._state == "think" and self._held is not None:
+            self.disproved = True  # thinking was assumed, and no "</think>" ever came
+            return self._answer("".join(self._held) + rest)
         if self._state == "think":
             return [ReasoningPiece(rest)] if rest else []
-        if self._state == "start" or self._trim:
-            rest = rest.lstrip() if not rest.strip() else rest
+        if (self._state == "start" or self._trim) and rest.isspace():
+            rest = ""  # whitespace alone before the answer is no answer
         return self._answer(rest)
 
     def _step(self, out: list[Piece]) -> bool:
@@ -86,7 +104,7 @@ class ThinkSplitter:
         if OPEN.startswith(head):
             return False  # whitespace only, or the beginning of "<think>"
         if self._assume_thinking:
-            self._state = "think"
+            self._state, self._buffer, self._held = "think", head, []
             return True
         end = self._buffer.find(CLOSE)
         if end >= 0:  # a lone "</think>" before any answer: what came before was reasoning
@@ -101,7 +119,7 @@ class ThinkSplitter:
         if end >= 0:
             self._emit_reasoning(self._buffer[:end], out)
             self._buffer = self._buffer[end + len(CLOSE):]
-            self._state, self._trim = "answer", True
+            self._state, self._trim, self._held = "answer", True, None
             return True
         keep = _partial_tail(self._buffer, CLOSE)
         self._emit_reasoning(self._buffer[:len(self._buffer) - keep], out)
@@ -132,7 +150,12 @@ class ThinkSplitter:
         self.answered = True
         return [TextPiece(text)]
 
-    @staticmethod
-    def _emit_reasoning(text: str, out: list[Piece]) -> None:
-        if text:
-            out.append(ReasoningPiece(text))
+    def _emit_reasoning(self, text: str, out: list[Piece]) -> None:
+        if not text:
+            return
+        out.append(ReasoningPiece(text))
+        if self._held is not None:
+            self._held.append(text)
+            self._held_size += len(text)
+            if self._held_size > HELD_MAX:
+                self._held = None  # no plain answer is that long: a real thought

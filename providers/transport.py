@@ -6,7 +6,6 @@ turned into the library's error tree.
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +21,7 @@ from providers.errors import (
 )
 from providers.http_errors import describe, http_error
 from providers.progress import ProgressClock
+from providers.streams import parse_json
 
 EXCERPT_BYTES = 2048
 MAX_JSON_BYTES = 16 * 1024 * 1024  # a model list of a big gateway is well under this
@@ -162,7 +162,7 @@ async def request_json(
     finally:
         await body.aclose()
     try:
-        return json.loads(b"".join(parts))
+        return parse_json(b"".join(parts))
     except ValueError as exc:
         raise ResponseFormatError(f"{request.url} did not answer JSON",
                                   provider=provider) from exc

@@ -9,7 +9,6 @@ the conversation's turn, so a quick text sent after a long PDF never jumps it.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -87,9 +86,11 @@ class Intake:
         media = message.voice or message.audio or message.video_note
         assert media is not None, "a recording"
         self._downloader.check_size(media.file_size)
-        mime = _header_safe(getattr(media, "mime_type", None)) or (
+        # The client's name and type go as they are: the provider library makes them
+        # safe for the upload's headers.
+        mime = getattr(media, "mime_type", None) or (
             "video/mp4" if message.video_note else "audio/ogg")
-        name = _header_safe(getattr(media, "file_name", None)) or _default_name(mime)
+        name = getattr(media, "file_name", None) or _default_name(mime)
         return AttachmentRecord(AttachmentKind.VOICE, media.file_id, media.file_unique_id, name,
                                 mime, media.file_size)
 
@@ -110,16 +111,6 @@ class Intake:
                                        max_chars=self.limits.document_max_chars)
         return replace(record, name=extracted.name,
                        text=document_block(extracted, note=cut_note))
-
-
-def _header_safe(value: str | None) -> str | None:
-    """A client's file name or MIME type as a form header may carry it; None when empty.
-
-    Control characters go: aiohttp refuses them in the upload's headers (as
-    header injection) before anything is sent.
-    """
-    cleaned = "".join(c for c in value or "" if unicodedata.category(c) != "Cc").strip()
-    return cleaned or None
 
 
 def _default_name(mime: str) -> str:

@@ -86,3 +86,30 @@ async def test_a_400_without_images_stays_a_rejection(
     error = (await collect_until_error(make_provider("openai").stream(
         [ChatMessage("user", "hi")])))[1]
     assert type(error) is RequestRejected
+
+
+PARTS = [{"role": "user", "content": [
+    {"type": "text", "text": "What is"},
+    {"type": "image_url", "image_url": {"url": data_url(PNG, "image/png")}},
+    {"type": "text", "text": "this?"},
+]}]
+
+
+async def test_openai_style_content_parts_reach_openai_as_parts(
+    server: FakeProviderServer, make_provider: ProviderFactory
+) -> None:
+    server.script("openai", "A cat.")
+    assert "".join(await collect(make_provider("openai").stream(PARTS))) == "A cat."
+    assert server.requests[0].json["messages"] == [{"role": "user", "content": [
+        {"type": "text", "text": "What is\nthis?"},
+        {"type": "image_url", "image_url": {"url": data_url(PNG, "image/png")}},
+    ]}]
+
+
+@pytest.mark.parametrize("name", SEEDS)
+async def test_openai_style_content_parts_reach_seeds_as_text_and_markers(
+    server: FakeProviderServer, make_provider: ProviderFactory, name: str
+) -> None:
+    server.script(name, lambda body: last_user_text(body))
+    assert "".join(await collect(make_provider(name).stream(PARTS))) == "What is\nthis? [image]"
+    assert b"base64" not in server.requests[0].body

@@ -6,10 +6,12 @@ import pytest
 
 from providers.ai365vip import AI365VIP
 from providers.errors import AccessDenied, ModelNotSupported, ResponseFormatError
+from providers.events import Started
+from providers.fallback import Attempt, FallbackStream
 from providers.flowgpt import FlowGpt
 from providers.openai import OpenAICompatible
 from tests.fakes.providers import Failure, FakeProviderServer, Raw
-from tests.providers import collect
+from tests.providers import collect, collect_events
 from tests.providers.conftest import ProviderFactory
 
 HI = [{"role": "user", "content": "hi"}]
@@ -133,3 +135,39 @@ async def test_failed_discovery(
         await provider.prepare()  # what the bot and the CLI call before first use
     assert provider.models == ()
     assert provider.accepts_any_model
+
+
+async def test_fallback_asks_for_the_default_model_when_none_is_given(
+    server: FakeProviderServer, make_provider: ProviderFactory
+) -> None:
+    server.script("ai365vip", "ok")
+    provider = make_provider("ai365vip")
+    events = await collect_events(FallbackStream([Attempt(provider)], HI))
+    # The default is "gpt-3.5-turbo", which is also an alias: resolved once, it stays itself.
+    assert events[0] == Started("ai365vip", "gpt-3.5-turbo")
+    assert server.requests[0].json["model"]["id"] == "gpt-3.5-turbo"
+    await collect(provider.stream(HI))
+    assert server.requests[1].json["model"]["id"] == "gpt-3.5-turbo"  # the same without fallback
+
+
+async def test_fallback_resolves_an_alias_once(
+    server: FakeProviderServer, make_provider: ProviderFactory
+) -> None:
+    server.script("flowgpt", "ok")
+    events = await collect_events(
+        FallbackStream([Attempt(make_provider("flowgpt"), "gemini")], HI))
+    assert events[0] == Started("flowgpt", "google-gemini")
+    assert server.requests[0].json["model"] == "google-gemini"
+
+
+async def test_an_unknown_model_in_a_fallback_is_one_clear_error(
+    server: FakeProviderServer, make_provider: ProviderFactory
+) -> None:
+    server.script("flowgpt", "never asked")
+    stream = FallbackStream([Attempt(make_provider("flowgpt"), "gpt-9")], HI)
+    with pytest.raises(ModelNotSupported) as info:
+        await collect_events(stream)
+    assert str(info.value) == (
+        f"flowgpt: model 'gpt-9' is not supported; valid models: {', '.join(FLOWGPT_MODELS)}")
+    assert stream.failures == [info.value]
+    assert server.requests == []

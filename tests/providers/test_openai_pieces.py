@@ -108,7 +108,7 @@ def test_a_lone_close_before_any_answer_makes_what_came_before_reasoning() -> No
 def test_a_late_lone_close_is_dropped_and_reported() -> None:
     heard: list[bool] = []
     body = sse(ROLE, delta(content="Thoughts"), delta(content=" more.</think>\n\nAnswer."), STOP)
-    events = run(body, on_late_close=lambda: heard.append(True))
+    events = run(body, learn=heard.append)
     # The thoughts had gone out as text before "</think>" showed what they were.
     assert events == [TextPiece("Thoughts more.\n\nAnswer."), Finish("stop")]
     assert heard == [True]
@@ -118,6 +118,15 @@ def test_a_model_known_to_omit_the_opening_tag_starts_as_reasoning() -> None:
     body = sse(ROLE, delta(content="Thoughts"), delta(content=" more.</think>\n\nAnswer."), STOP)
     every_split(body, [ReasoningPiece("Thoughts more."), TextPiece("Answer."), Finish("stop")],
                 thinking=True)
+
+
+def test_an_expected_thought_that_never_closes_is_the_answer_and_reported() -> None:
+    heard: list[bool] = []
+    body = sse(ROLE, delta(content="Just"), delta(content=" an answer."), STOP)
+    events = run(body, thinking=True, learn=heard.append)
+    assert events == [ReasoningPiece("Just an answer."), TextPiece("Just an answer."),
+                      Finish("stop")]
+    assert heard == [False]
 
 
 def test_think_after_the_answer_started_is_text() -> None:

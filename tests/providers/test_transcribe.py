@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 import aiohttp
 import pytest
 from aioresponses import aioresponses
@@ -106,3 +108,30 @@ async def test_proxy_and_timeouts_reach_aiohttp(
     assert call.kwargs["timeout"].sock_connect == 2.0
     assert isinstance(call.kwargs["data"], aiohttp.FormData)
     assert "Authorization" not in call.kwargs["headers"]  # no key configured
+
+
+@pytest.mark.parametrize(("filename", "content_type", "sent_name", "sent_type"), [
+    ("song\r\nX-Injected: 1\x00.mp3", "audio/mpeg\x1f", "songX-Injected: 1.mp3", "audio/mpeg"),
+    ("voice\u200b\u2028\x7f.ogg", "audio/ogg\r\nX-Evil: 1", "voice.ogg",
+     "application/octet-stream"),
+    ("\r\n\x00", "", "audio.ogg", "application/octet-stream"),
+    ("  ", "not a type", "audio.ogg", "application/octet-stream"),
+    # (the fake server reads the type without its parameters)
+    ("запись.ogg", "audio/ogg; codecs=opus", "запись.ogg", "audio/ogg"),
+    ("x" * 5000 + ".m4a", "audio/" + "x" * 5000, "x" * 116 + ".m4a",
+     "application/octet-stream"),
+])
+async def test_a_file_name_and_type_never_break_the_form(
+    server: FakeProviderServer, session: aiohttp.ClientSession,
+    filename: str, content_type: str, sent_name: str, sent_type: str,
+) -> None:
+    server.script_transcription("groq", "heard")
+    provider = groq(session, server.url_for("groq"))
+    assert await provider.transcribe(AUDIO, filename=filename, model="whisper",
+                                     content_type=content_type) == "heard"
+    (request,) = server.requests
+    assert request.form is not None
+    assert set(request.form) == {"file", "model"}
+    sent = request.form["file"]
+    assert (unquote(sent.filename or ""), sent.content_type) == (sent_name, sent_type)
+    assert sent.value == AUDIO

@@ -125,7 +125,7 @@ class ProviderControl:
         provider, model = self._default
         if provider and self.is_enabled(provider):
             try:
-                return Choice(provider, self.registry.get(provider).get_model(model))
+                return Choice(provider, _stored(self.registry.get(provider), model))
             except ModelNotSupported:
                 log.warning("default model %r of %s is not offered; using its default",
                             model, provider)
@@ -140,7 +140,7 @@ class ProviderControl:
         """A chat's stored choice if it is still usable, else the default."""
         if provider and self.is_enabled(provider):
             try:
-                return Choice(provider, self.registry.get(provider).get_model(model))
+                return Choice(provider, _stored(self.registry.get(provider), model))
             except ModelNotSupported:
                 pass
         return self.default_choice()
@@ -159,7 +159,11 @@ class ProviderControl:
 
     def attempts(self, choice: Choice) -> list[Attempt]:
         """The chosen provider first, then every other enabled one with its default model."""
-        first = Attempt(self.registry.get(choice.provider), choice.model)
+        provider = self.registry.get(choice.provider)
+        # The choice is resolved already, and resolving is not idempotent where a default
+        # is also an alias's name (AI365VIP): the default goes as "no model given".
+        model = None if choice.model == provider.default_model else choice.model
+        first = Attempt(provider, model)
         rest = [Attempt(self.registry.get(name)) for name in self.enabled
                 if name != choice.provider]
         return [first, *rest]
@@ -218,3 +222,13 @@ class ProviderControl:
                 first_piece_ms=state.first_piece_ms if state else None,
             ))
         return result
+
+
+def _stored(provider: Provider, model: str | None) -> str:
+    """A stored model name as it was chosen: resolved when it was stored, so a name the
+    provider offers is kept as it is (AI365VIP's default is also an alias's name); other
+    names (and none) are resolved as the provider does.
+    """
+    if model and model in provider.models:
+        return model
+    return provider.get_model(model)

@@ -41,6 +41,19 @@ async def test_switching_across_all_five_protocols(harness: Harness) -> None:
     assert harness.provider_bodies("openai")[0]["model"] == "fake-model-b"
 
 
+async def test_the_model_named_is_the_model_asked(harness: Harness) -> None:
+    # AI365VIP's default is also the name of one of its aliases: the default is sent as itself.
+    harness.providers.script("ai365vip", "ok")
+    await harness.send(harness.telegram.private_message(USER, "/model ai365vip"))
+    assert harness.last_text(USER) == "Model set: ai365vip:gpt-3.5-turbo"
+    await harness.send(harness.telegram.private_message(USER, "hi"))
+    await harness.send(harness.telegram.private_message(USER, "/model ai365vip:gpt-3.5-turbo"))
+    assert harness.last_text(USER) == "Model set: ai365vip:gpt-3.5-turbo-16k"
+    await harness.send(harness.telegram.private_message(USER, "hi again"))
+    assert [body["model"]["id"] for body in harness.provider_bodies("ai365vip")] == [
+        "gpt-3.5-turbo", "gpt-3.5-turbo-16k"]
+
+
 async def test_unknown_names_list_what_exists(harness: Harness) -> None:
     await harness.send(harness.telegram.private_message(USER, "/model flowgpt:gpt-9"))
     text = harness.last_text(USER)

@@ -13,6 +13,8 @@ from bot.metrics import Metrics
 from bot.web import WebServer
 from tests.web.conftest import PATH, SECRET, StartServer, Updates, always_ready
 
+TOKEN = "1:" + "x" * 35  # well formed; these settings never reach Telegram
+
 
 async def status(http: aiohttp.ClientSession, url: str) -> int:
     async with http.get(url) as response:
@@ -99,7 +101,7 @@ def free_port() -> int:
 async def test_the_settings_choose_address_webhook_path_and_secret(
         http: aiohttp.ClientSession, updates: Updates) -> None:
     port = free_port()
-    settings = load_settings(_env_file=None, bot_token="1:x",
+    settings = load_settings(_env_file=None, bot_token=TOKEN,
                              webhook_url="https://bot.example.com/tg/hook",
                              webhook_secret=SECRET, http_listen=f"127.0.0.1:{port}")
     server = WebServer.from_settings(settings, metrics=Metrics(), ready=always_ready,

@@ -7,7 +7,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
 from bot.db import UsageLine
-from bot.handlers.addressing import language
+from bot.handlers.addressing import author_id, language
 from bot.handlers.deps import Deps
 from bot.services.usage import Period
 from bot.texts import t
@@ -18,7 +18,7 @@ _SHOWN = 15  # lines per list: keeps the reply far below Telegram's limit
 async def on_usage(message: Message, command: CommandObject, deps: Deps) -> None:
     """Show token usage."""
     lang = language(message)
-    user_id = message.from_user.id if message.from_user else None
+    user_id = author_id(message)
     if (command.args or "").strip().lower() == "all":
         if not deps.access.is_admin(user_id):
             await message.reply(t("bot_admins_only", lang))
@@ -32,9 +32,7 @@ async def on_usage(message: Message, command: CommandObject, deps: Deps) -> None
                 _section(t("usage_providers", lang), providers, lang),
                 t("usage_estimated", lang)]))
         return
-    sections = []
-    if user_id is not None:
-        sections.append(_section(t("usage_you", lang), await deps.usage.of_person(user_id), lang))
+    sections = [_section(t("usage_you", lang), await deps.usage.of_person(user_id), lang)]
     if message.chat.type != "private":
         sections.append(_section(t("usage_chat", lang),
                                  await deps.usage.of_chat(message.chat.id), lang))

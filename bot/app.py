@@ -92,8 +92,13 @@ def build_dispatcher(deps: Deps, updates: UpdateTracker) -> Dispatcher:
 
 
 @asynccontextmanager
-async def application(settings: Settings) -> AsyncIterator[Application]:
-    """Migrate, build every service, take over what a previous run left, close all on exit."""
+async def application(settings: Settings, *,
+                      redact: Redactor | None = None) -> AsyncIterator[Application]:
+    """Migrate, build every service, take over what a previous run left, close all on exit.
+
+    ``redact`` hides the secrets in what the bot shows (by default, those of the settings).
+    """
+    redact = redact or Redactor(secrets_of(settings))
     async with AsyncExitStack() as stack:
         engine = create_engine(settings.database_url)
         stack.push_async_callback(engine.dispose)
@@ -129,7 +134,7 @@ async def application(settings: Settings) -> AsyncIterator[Application]:
         stack.push_async_callback(streamer.aclose)
         # Telegram's files: a session of their own (the providers' may go through a proxy).
         files = await stack.enter_async_context(aiohttp.ClientSession())
-        downloader = FileDownloader(bot, settings.telegram_api_url, files)
+        downloader = FileDownloader(bot, settings.telegram_api_url, files, redact=redact)
         intake = Intake(downloader, IntakeLimits(settings.image_max_side,
                                                  settings.document_max_chars),
                         transcriber(settings, registry, http))
@@ -154,7 +159,7 @@ async def application(settings: Settings) -> AsyncIterator[Application]:
                                               prompt_limit=settings.system_prompt_max_chars),
             control=control, turns=coordination.turns, access=access,
             admins=AdminChecker(access), streamer=streamer, usage=UsageService(db),
-            intake=intake, albums=AlbumCollector(), redact=Redactor(secrets_of(settings)),
+            intake=intake, albums=AlbumCollector(), redact=redact,
         )
         recovery = Recovery(db, coordination.workers, answers, streamer.close_interrupted)
         await recovery.sweep()

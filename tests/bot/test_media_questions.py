@@ -230,6 +230,16 @@ async def test_voice_is_transcribed_shown_and_answered(make_harness: HarnessFact
     assert (voice.kind, voice.text) == ("voice", "What's the weather like?")
 
 
+async def test_a_getfile_answer_that_is_no_bot_api_answer_is_a_friendly_reply(
+        harness: Harness) -> None:
+    echo(harness)
+    harness.telegram.answer_raw("getFile", "<html><h1>502 Bad Gateway</h1></html>", status=502)
+    await harness.send(harness.telegram.private_document(USER, b"notes", "n.txt", "text/plain"))
+    assert harness.texts(USER) == [
+        "I couldn't download that file from Telegram. Please send it again."]
+    assert harness.providers.requests_for("openai") == []
+
+
 async def test_a_transcription_endpoint_outside_providers_only_transcribes(
         make_harness: HarnessFactory) -> None:
     harness = await make_harness(providers=("vitalentum",), endpoints=("whisper",),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 
 import aiohttp
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.config import load_settings
@@ -29,20 +31,26 @@ async def test_healthz_answers_while_the_process_serves(start_server: StartServe
     assert await status(http, running.url + "/healthz") == 200
 
 
-async def test_readyz_follows_the_dependencies(start_server: StartServer,
-                                               http: aiohttp.ClientSession) -> None:
+async def test_readyz_follows_the_dependencies_and_tells_why_only_in_the_log(
+        start_server: StartServer, http: aiohttp.ClientSession,
+        caplog: pytest.LogCaptureFixture) -> None:
     database_up = True
+    failure = ("connection to postgresql+asyncpg://bot:pw@db.internal:5432/bot refused\n"
+               "[SQL: SELECT 1]")
 
     async def check() -> None:
         if not database_up:
-            raise ConnectionRefusedError("database: connection refused")
+            raise ConnectionRefusedError(failure)
 
     running = await start_server(ready=check)
     assert await status(http, running.url + "/readyz") == 200
     database_up = False
-    async with http.get(running.url + "/readyz") as response:
-        assert response.status == 503
-        assert "connection refused" in await response.text()
+    with caplog.at_level(logging.WARNING, logger="bot.web.probes"):
+        async with http.get(running.url + "/readyz") as response:
+            assert response.status == 503
+            assert await response.text() == "not ready"
+    assert [r.getMessage() for r in caplog.records] == [
+        "not ready: connection to postgresql+asyncpg://bot:pw@db.internal:5432/bot refused"]
     database_up = True
     assert await status(http, running.url + "/readyz") == 200
 

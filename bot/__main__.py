@@ -18,10 +18,10 @@ from bot.sole_worker import sole_worker
 log = logging.getLogger("bot")
 
 
-async def serve(settings: Settings) -> None:
+async def serve(settings: Settings, redact: Redactor) -> None:
     """Run until a stop signal, then finish or hand back what is in flight, and close."""
     # Without Redis, one worker per database: the lock is held until the process ends.
-    async with sole_worker(settings), application(settings) as app:
+    async with sole_worker(settings), application(settings, redact=redact) as app:
         await register_commands(app.bot)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -44,7 +44,7 @@ def main() -> int:
     redact = Redactor([*secrets_in(os.environ), *secrets_of(settings)])
     configure_logging(settings.log_level, redact)
     try:
-        asyncio.run(serve(settings))
+        asyncio.run(serve(settings, redact))
     except ConfigError as exc:
         return configuration_error(exc, redact)
     return 0

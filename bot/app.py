@@ -39,6 +39,7 @@ from bot.handlers.updates import UpdateTracker
 from bot.media import AlbumCollector, FileDownloader, Intake, IntakeLimits
 from bot.media.transcription import Transcriber
 from bot.metrics import Metrics, TelegramCallMetrics
+from bot.oneline import first_line
 from bot.redaction import Redactor, secrets_of
 from bot.services.access import AccessPolicy
 from bot.services.answer_unit import AnswerLimits, AnswerParts
@@ -91,8 +92,13 @@ def build_dispatcher(deps: Deps, updates: UpdateTracker) -> Dispatcher:
 
 
 @asynccontextmanager
-async def application(settings: Settings) -> AsyncIterator[Application]:
-    """Migrate, build every service, take over what a previous run left, close all on exit."""
+async def application(settings: Settings, *,
+                      redact: Redactor | None = None) -> AsyncIterator[Application]:
+    """Migrate, build every service, take over what a previous run left, close all on exit.
+
+    ``redact`` hides the secrets in what the bot shows (by default, those of the settings).
+    """
+    redact = redact or Redactor(secrets_of(settings))
     async with AsyncExitStack() as stack:
         engine = create_engine(settings.database_url)
         stack.push_async_callback(engine.dispose)
@@ -128,10 +134,10 @@ async def application(settings: Settings) -> AsyncIterator[Application]:
         stack.push_async_callback(streamer.aclose)
         # Telegram's files: a session of their own (the providers' may go through a proxy).
         files = await stack.enter_async_context(aiohttp.ClientSession())
-        downloader = FileDownloader(bot, settings.telegram_api_url, files)
+        downloader = FileDownloader(bot, settings.telegram_api_url, files, redact=redact)
         intake = Intake(downloader, IntakeLimits(settings.image_max_side,
                                                  settings.document_max_chars),
-                        transcriber(settings, registry))
+                        transcriber(settings, registry, http))
 
         access = AccessPolicy(allowed_users=settings.allowed_user_ids,
                               allowed_chats=settings.allowed_chat_ids,
@@ -153,7 +159,7 @@ async def application(settings: Settings) -> AsyncIterator[Application]:
                                               prompt_limit=settings.system_prompt_max_chars),
             control=control, turns=coordination.turns, access=access,
             admins=AdminChecker(access), streamer=streamer, usage=UsageService(db),
-            intake=intake, albums=AlbumCollector(), redact=Redactor(secrets_of(settings)),
+            intake=intake, albums=AlbumCollector(), redact=redact,
         )
         recovery = Recovery(db, coordination.workers, answers, streamer.close_interrupted)
         await recovery.sweep()
@@ -171,8 +177,8 @@ async def _migrate(engine: AsyncEngine) -> None:
     try:
         await upgrade(engine)
     except (DBAPIError, OSError) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ConfigError(f"DATABASE_URL: cannot open the database ({reason})") from exc
+        raise ConfigError(f"DATABASE_URL: cannot open the database ({first_line(exc)})"
+                          ) from exc
 
 
 async def identify(bot: Bot, api_url: str) -> User:
@@ -183,7 +189,7 @@ async def identify(bot: Bot, api_url: str) -> User:
         raise ConfigError("BOT_TOKEN: Telegram refused this token") from None
     except TelegramNetworkError as exc:
         # aiohttp's message may quote the request URL, token and all: the caller redacts it.
-        reason = exc.message.splitlines()[0] if exc.message else type(exc).__name__
+        reason = first_line(exc.message) or type(exc).__name__
         raise ConfigError(f"TELEGRAM_API_URL: cannot reach the Bot API at {api_url} "
                           f"({reason})") from None
     except (TelegramAPIError, ClientDecodeError, ValidationError):
@@ -191,18 +197,23 @@ async def identify(bot: Bot, api_url: str) -> User:
                           f"server") from None
 
 
-def transcriber(settings: Settings, registry: ProviderRegistry) -> Transcriber | None:
-    """Speech to text through ``TRANSCRIBE_PROVIDER`` with ``TRANSCRIBE_MODEL``, if set."""
-    name = settings.transcribe_provider
-    if not name:
+def transcriber(settings: Settings, registry: ProviderRegistry,
+                http: aiohttp.ClientSession) -> Transcriber | None:
+    """Speech to text through ``TRANSCRIBE_PROVIDER`` with ``TRANSCRIBE_MODEL``, if set.
+
+    An endpoint that is not among ``PROVIDERS`` is built on its own: it
+    transcribes, and is never offered for chat (nor used as a fallback).
+    """
+    name, model = settings.transcribe_provider, settings.transcribe_model
+    if not name or not model:  # the settings require the model with the provider
         return None
-    endpoint = registry.get(name) if name in registry else None
-    if not isinstance(endpoint, OpenAICompatible):
-        raise ConfigError(f"TRANSCRIBE_PROVIDER: {name} is not an OpenAI-compatible endpoint "
-                          f"among PROVIDERS ({', '.join(registry.names)})")
-    if not settings.transcribe_model:
-        raise ConfigError("TRANSCRIBE_MODEL: is required with TRANSCRIBE_PROVIDER")
-    return Transcriber(endpoint, settings.transcribe_model)
+    speech = settings.speech_settings()
+    endpoint = (OpenAICompatible.from_settings(
+        http, speech, name=name, timeouts=Timeouts(read=settings.provider_timeout))
+        if speech is not None else registry.get(name))
+    if not isinstance(endpoint, OpenAICompatible):  # the settings made sure it is one
+        raise ConfigError(f"TRANSCRIBE_PROVIDER: {name} is not an OpenAI-compatible endpoint")
+    return Transcriber(endpoint, model)
 
 
 def check_default(settings: Settings, registry: ProviderRegistry) -> None:

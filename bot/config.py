@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator,
     Field,
     PrivateAttr,
     SecretStr,
@@ -18,28 +17,27 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.endpoints import endpoints_named
 from bot.setting_types import (
+    BotToken,
     EmptyIsNone,
     HostPort,
     HttpUrl,
     IdList,
+    ListenAddress,
     ModelList,
     ProviderList,
     RedisUrl,
+    RequiredUrl,
     SecretToken,
     WebhookUrl,
 )
 from providers.settings import (
+    NAME_PATTERN,
     OPENAI,
     EndpointSettings,
     ProviderSettings,
     SettingsError,
+    is_builtin,
 )
-
-
-def _required_url(value: str) -> str:
-    if not value.startswith(("http://", "https://")):
-        raise ValueError("must start with http:// or https://")
-    return value.rstrip("/")
 
 
 class ConfigError(Exception):
@@ -52,9 +50,11 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8",
                                       extra="ignore", frozen=True)
     _endpoints: dict[str, EndpointSettings] = PrivateAttr(default_factory=dict)
+    # TRANSCRIBE_PROVIDER's endpoint when it is not among PROVIDERS (then it is no chat provider).
+    _speech_endpoint: EndpointSettings | None = PrivateAttr(default=None)
 
-    bot_token: SecretStr = Field(min_length=1)
-    telegram_api_url: Annotated[str, AfterValidator(_required_url)] = "https://api.telegram.org"
+    bot_token: BotToken
+    telegram_api_url: RequiredUrl = "https://api.telegram.org"
     database_url: str = "sqlite+aiosqlite:///data/bot.db"
 
     admin_ids: IdList = ()
@@ -97,7 +97,7 @@ class Settings(BaseSettings):
 
     webhook_url: WebhookUrl = None
     webhook_secret: SecretToken = None
-    http_listen: HostPort = None  # host:port; default 0.0.0.0:8080 in webhook mode
+    http_listen: ListenAddress = None  # host:port; default 0.0.0.0:8080 in webhook mode
     redis_url: RedisUrl = None
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
@@ -116,10 +116,13 @@ class Settings(BaseSettings):
             raise ValueError("use sqlite+aiosqlite:///path.db or postgresql+asyncpg://...")
         return value
 
-    @field_validator("default_provider")
+    @field_validator("default_provider", "transcribe_provider")
     @classmethod
     def _known_provider(cls, value: str | None) -> str | None:
-        return value.strip().lower() or None if value else None
+        name = value.strip().lower() if value else None
+        if name and not NAME_PATTERN.fullmatch(name):
+            raise ValueError(f"{name!r} is not a provider name")
+        return name or None
 
     @model_validator(mode="after")
     def _deployment(self) -> Settings:
@@ -131,13 +134,11 @@ class Settings(BaseSettings):
         return self
 
     @property
-    def listen_address(self) -> tuple[str, int] | None:
+    def listen_address(self) -> HostPort | None:
         """Where the bot's HTTP server listens: ``HTTP_LISTEN``, or 0.0.0.0:8080 for webhooks."""
-        address = self.http_listen or ("0.0.0.0:8080" if self.webhook_url else None)
-        if address is None:
-            return None
-        host, _, port = address.rpartition(":")
-        return host, int(port)
+        if self.http_listen is not None:
+            return self.http_listen
+        return HostPort("0.0.0.0", 8080) if self.webhook_url else None
 
     def provider_settings(self) -> ProviderSettings:
         """The provider library's view of these settings."""
@@ -156,10 +157,27 @@ class Settings(BaseSettings):
             proxy_url=self.proxy_url or None,
         )
 
+    def speech_settings(self) -> ProviderSettings | None:
+        """``TRANSCRIBE_PROVIDER``'s endpoint when it is not a chat provider (not in PROVIDERS).
+
+        None when transcription is off or goes through one of the chat providers.
+        """
+        name = self.transcribe_provider
+        if name is None:
+            return None
+        chat = self.provider_settings()
+        if name in (chat.enabled or chat.default_order()):
+            return None
+        endpoints = dict(chat.endpoints)
+        if self._speech_endpoint is not None:
+            endpoints[name] = self._speech_endpoint
+        return ProviderSettings(enabled=(name,), endpoints=endpoints, proxy_url=chat.proxy_url)
+
     @property
     def endpoint_keys(self) -> list[str]:
-        """The API keys of the endpoints named in PROVIDERS (secrets never to be shown)."""
-        return [e.api_key for e in self._endpoints.values() if e.api_key]
+        """The API keys of the endpoints the bot calls (secrets never to be shown)."""
+        endpoints = [*self._endpoints.values(), self._speech_endpoint]
+        return [e.api_key for e in endpoints if e is not None and e.api_key]
 
 
 def load_settings(**overrides: Any) -> Settings:
@@ -179,7 +197,27 @@ def load_settings(**overrides: Any) -> Settings:
     if settings.default_provider and settings.default_provider not in names:
         raise ConfigError(f"DEFAULT_PROVIDER: {settings.default_provider} is not among the "
                           f"enabled providers ({', '.join(names)})")
+    _check_transcription(settings, names, overrides)
     return settings
+
+
+def _check_transcription(settings: Settings, chat_providers: tuple[str, ...],
+                         overrides: Mapping[str, Any]) -> None:
+    """``TRANSCRIBE_PROVIDER`` is an OpenAI-compatible endpoint, a chat provider or not."""
+    name = settings.transcribe_provider
+    if name is None:
+        return
+    if is_builtin(name):
+        raise ConfigError(f"TRANSCRIBE_PROVIDER: {name} is not an OpenAI-compatible endpoint")
+    if not settings.transcribe_model:
+        raise ConfigError("TRANSCRIBE_MODEL: is required with TRANSCRIBE_PROVIDER")
+    if name in chat_providers or name == OPENAI:  # openai has a default base URL
+        return
+    try:
+        found = endpoints_named((name,), overrides, named_in="TRANSCRIBE_PROVIDER")
+    except SettingsError as exc:
+        raise ConfigError(str(exc)) from None
+    settings._speech_endpoint = found[name]
 
 
 def _validated(overrides: Mapping[str, Any]) -> Settings:

@@ -17,11 +17,12 @@ from dotenv import dotenv_values
 from providers.settings import OPENAI, EndpointSettings, SettingsError, is_builtin, read_endpoint
 
 
-def endpoints_named(names: Iterable[str],
-                    overrides: Mapping[str, Any]) -> dict[str, EndpointSettings]:
+def endpoints_named(names: Iterable[str], overrides: Mapping[str, Any], *,
+                    named_in: str = "PROVIDERS") -> dict[str, EndpointSettings]:
     """Each endpoint among ``names`` (not a built-in protocol, not ``openai``) with its settings.
 
-    Raises :class:`~providers.settings.SettingsError` naming ``<NAME>_BASE_URL`` when missing.
+    Raises :class:`~providers.settings.SettingsError` naming ``<NAME>_BASE_URL`` when
+    missing (and ``named_in``, the setting that named the endpoint).
     """
     variables = _variables(overrides)
     endpoints: dict[str, EndpointSettings] = {}
@@ -31,7 +32,7 @@ def endpoints_named(names: Iterable[str],
         endpoint = read_endpoint(variables, name)
         if endpoint is None:
             raise SettingsError(f"{name.upper()}_BASE_URL: required for the OpenAI-compatible "
-                                f"endpoint {name!r} named in PROVIDERS")
+                                f"endpoint {name!r} named in {named_in}")
         endpoints[name] = endpoint
     return endpoints
 

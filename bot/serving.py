@@ -20,7 +20,8 @@ from contextlib import AsyncExitStack
 from aiogram.exceptions import ClientDecodeError, TelegramAPIError
 
 from bot.app import Application
-from bot.config import Settings
+from bot.config import ConfigError, Settings
+from bot.oneline import first_line
 from bot.web import WebServer
 from bot.web_adapter import readiness_check, set_webhook, update_feeder
 
@@ -38,7 +39,7 @@ async def run(app: Application, settings: Settings, stop: asyncio.Event) -> None
             server = WebServer.from_settings(settings, metrics=app.metrics,
                                              ready=readiness_check(app),
                                              on_update=update_feeder(app))
-            await server.start()
+            await _listen(server, settings)
             stack.push_async_callback(server.stop, grace)
         failure = None
         if settings.webhook_url:
@@ -56,6 +57,16 @@ async def run(app: Application, settings: Settings, stop: asyncio.Event) -> None
             await _confirm(app)
     if failure is not None:
         raise failure
+
+
+async def _listen(server: WebServer, settings: Settings) -> None:
+    """Start the HTTP server; an address the system refuses is ``HTTP_LISTEN``'s to fix."""
+    try:
+        await server.start()
+    except OSError as exc:  # in use, not this machine's, no such host
+        reason = exc.strerror or first_line(exc)
+        raise ConfigError(f"HTTP_LISTEN: cannot listen on {settings.listen_address} ({reason})"
+                          ) from exc
 
 
 async def _poll(app: Application, stop: asyncio.Event,

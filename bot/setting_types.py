@@ -1,4 +1,4 @@
-"""The shapes of setting values (lists, URLs, a secret token, an address), each checked once.
+"""The shapes of setting values (lists, URLs, tokens, an address), each checked once.
 
 Used by :class:`bot.config.Settings`; a value that does not fit raises
 ``ValueError`` with a short reason, which the settings loader prefixes with
@@ -8,7 +8,7 @@ the variable's name.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 from pydantic import AfterValidator, BeforeValidator, SecretStr
 from pydantic_settings import NoDecode
@@ -16,6 +16,20 @@ from pydantic_settings import NoDecode
 from providers.settings import BUILTIN_PROTOCOLS, NAME_PATTERN, split_list
 
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# "<bot id>:<secret>"; BotFather's secrets are 35 characters long.
+_BOT_TOKEN = re.compile(r"[0-9]+:[A-Za-z0-9_-]{30,}")
+# Callback data holds at most 64 bytes, and the /model keyboard's buttons carry a provider name.
+PROVIDER_NAME_MAX = 32
+
+
+class HostPort(NamedTuple):
+    """A listening address (``HTTP_LISTEN``): port 0 means any free port."""
+
+    host: str
+    port: int
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.port}"
 
 
 def _ids(value: Any) -> Any:
@@ -34,6 +48,9 @@ def _providers(value: Any) -> Any:
             raise ValueError(f"{name!r} is not a provider name (a built-in protocol — "
                              f"{', '.join(BUILTIN_PROTOCOLS)} — or an OpenAI-compatible "
                              "endpoint named with letters, digits and '_')")
+        if len(name) > PROVIDER_NAME_MAX:
+            raise ValueError(f"{name[:PROVIDER_NAME_MAX]}... is longer than "
+                             f"{PROVIDER_NAME_MAX} characters")
     return names
 
 
@@ -41,20 +58,36 @@ def _models(value: Any) -> Any:
     return tuple(split_list(value, lower=False)) if isinstance(value, str) else value
 
 
-def _http_url(value: str | None) -> str | None:
+def _url(value: str | None, *, reason: str = "must start with http:// or https://",
+         keep_slash: bool = False) -> str | None:
+    """An http(s) URL setting, or None when empty; ``reason`` says what else is wrong."""
     if value is None or not value.strip():
         return None
+    value = value.strip()
     if not value.startswith(("http://", "https://")):
+        raise ValueError(reason)
+    # Base URLs get paths appended; the webhook's path is matched as Telegram posts it.
+    return value if keep_slash else value.rstrip("/")
+
+
+def _required_url(value: str) -> str:
+    url = _url(value)
+    if url is None:
         raise ValueError("must start with http:// or https://")
-    return value.rstrip("/")
+    return url
 
 
 def _webhook_url(value: str | None) -> str | None:
-    if not value or not value.strip():
-        return None
-    if not value.startswith(("https://", "http://")):
-        raise ValueError("must be the https:// URL Telegram posts updates to")
-    return value.strip()
+    return _url(value, reason="must be the https:// URL Telegram posts updates to",
+                keep_slash=True)
+
+
+def _bot_token(value: SecretStr) -> SecretStr:
+    # The reason never quotes the value: it is a secret, and the line goes to stderr.
+    if not _BOT_TOKEN.fullmatch(value.get_secret_value()):
+        raise ValueError("not a Telegram bot token (digits, a colon, then at least 30 of "
+                         "A-Z, a-z, 0-9, _ and -, without spaces; as @BotFather gives it)")
+    return value
 
 
 def _secret_token(value: SecretStr | None) -> SecretStr | None:
@@ -65,14 +98,19 @@ def _secret_token(value: SecretStr | None) -> SecretStr | None:
     return value
 
 
-def _host_port(value: str | None) -> str | None:
-    if not value or not value.strip():
-        return None
+def parse_host_port(value: str) -> HostPort:
+    """``host:port`` (an empty host: every interface); ValueError when malformed."""
     host, sep, port = value.strip().rpartition(":")
     # Port 0: any free port (the bound address is logged), for several workers on a host.
     if not sep or not port.isdigit() or not 0 <= int(port) < 65536:
         raise ValueError("use host:port, for example 0.0.0.0:8080")
-    return f"{host or '0.0.0.0'}:{port}"
+    return HostPort(host or "0.0.0.0", int(port))
+
+
+def _host_port(value: Any) -> Any:
+    if isinstance(value, str):
+        return parse_host_port(value) if value.strip() else None
+    return value
 
 
 def _redis_url(value: SecretStr | None) -> SecretStr | None:
@@ -90,9 +128,11 @@ def _empty_is_none(value: Any) -> Any:
 IdList = Annotated[tuple[int, ...], NoDecode, BeforeValidator(_ids)]
 ProviderList = Annotated[tuple[str, ...], NoDecode, BeforeValidator(_providers)]
 ModelList = Annotated[tuple[str, ...], NoDecode, BeforeValidator(_models)]
-HttpUrl = Annotated[str | None, AfterValidator(_http_url)]
+RequiredUrl = Annotated[str, AfterValidator(_required_url)]
+HttpUrl = Annotated[str | None, AfterValidator(_url)]
 WebhookUrl = Annotated[str | None, AfterValidator(_webhook_url)]
+BotToken = Annotated[SecretStr, AfterValidator(_bot_token)]
 SecretToken = Annotated[SecretStr | None, AfterValidator(_secret_token)]
-HostPort = Annotated[str | None, AfterValidator(_host_port)]
+ListenAddress = Annotated[HostPort | None, BeforeValidator(_host_port)]
 RedisUrl = Annotated[SecretStr | None, AfterValidator(_redis_url)]
 EmptyIsNone = BeforeValidator(_empty_is_none)  # an empty value in .env means "not set"

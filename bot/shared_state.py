@@ -11,6 +11,7 @@ from bot.config import ConfigError, Settings
 from bot.coordination.base import Coordination, CoordinationError
 from bot.coordination.memory import in_memory
 from bot.coordination.redis_coordination import redis_coordination
+from bot.oneline import first_line
 from bot.streaming import StreamConfig
 
 # How long a dead worker keeps its turns and counts as alive; live workers renew every
@@ -47,6 +48,5 @@ async def shared_state(settings: Settings, stream: StreamConfig) -> AsyncIterato
                 max_waiting=settings.chat_queue_size, global_rate=stream.global_rate,
                 global_burst=stream.global_burst, lease_seconds=LEASE_SECONDS))
         except CoordinationError as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise ConfigError(f"REDIS_URL: {reason}") from exc
+            raise ConfigError(f"REDIS_URL: {first_line(exc)}") from exc
         yield coordination

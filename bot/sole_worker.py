@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from bot.config import ConfigError, Settings
+from bot.oneline import first_line
 
 # Any constant shared by every worker of a database (the migrations use another one).
 ADVISORY_LOCK_KEY = 0x62_6F_74_31_77  # "bot1w"
@@ -59,8 +60,7 @@ async def _advisory_lock(url: URL) -> AsyncIterator[None]:
             taken = await connection.scalar(text("SELECT pg_try_advisory_lock(:key)"),
                                             {"key": ADVISORY_LOCK_KEY})
         except (DBAPIError, OSError) as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise ConfigError(f"DATABASE_URL: cannot open the database ({reason})") from exc
+            raise _unusable(exc) from exc
         if not taken:
             raise _taken()
         yield
@@ -72,8 +72,11 @@ def _file_lock(database: str | None) -> Iterator[None]:
         yield  # a private in-memory database cannot be shared anyway
         return
     path = Path(f"{database}.lock")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:  # a directory that cannot be made or written: the operator's to fix
+        raise _unusable(exc) from exc
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -82,6 +85,10 @@ def _file_lock(database: str | None) -> Iterator[None]:
         yield
     finally:
         os.close(descriptor)  # releases the lock
+
+
+def _unusable(error: BaseException) -> ConfigError:
+    return ConfigError(f"DATABASE_URL: cannot open the database ({first_line(error)})")
 
 
 def _taken() -> ConfigError:

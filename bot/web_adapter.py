@@ -6,7 +6,7 @@ import asyncio
 import logging
 from typing import Any
 
-from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
+from aiogram.exceptions import ClientDecodeError, TelegramAPIError, TelegramRetryAfter
 from aiogram.types import Update
 from pydantic import ValidationError
 from sqlalchemy import text
@@ -14,6 +14,7 @@ from sqlalchemy import text
 from bot.app import Application
 from bot.config import ConfigError, Settings
 from bot.db import Sessions
+from bot.oneline import first_line
 from bot.web import OnUpdate, ReadinessCheck
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,9 @@ SET_WEBHOOK_ATTEMPTS = 5
 async def set_webhook(app: Application, settings: Settings) -> None:
     """Ask Telegram to post updates to ``WEBHOOK_URL`` with the secret; ConfigError if refused.
 
+    Whatever goes wrong (Telegram refuses the URL or its certificate, the
+    network fails, the answer is no Bot API answer) is one line naming
+    ``WEBHOOK_URL``; the entry point redacts the token a quoted URL may hold.
     Every worker registers the same webhook at startup (idempotent), asking
     for the update types the handlers use; updates Telegram already holds are kept.
     """
@@ -39,12 +43,15 @@ async def set_webhook(app: Application, settings: Settings) -> None:
                 drop_pending_updates=False)
         except TelegramRetryAfter as exc:
             if attempt == SET_WEBHOOK_ATTEMPTS:
-                raise ConfigError(f"WEBHOOK_URL: Telegram kept asking to wait ({exc.message})"
-                                  ) from None
+                raise ConfigError(f"WEBHOOK_URL: Telegram kept asking to wait "
+                                  f"({first_line(exc.message)})") from None
             await asyncio.sleep(exc.retry_after)
-        except TelegramAPIError as exc:
-            raise ConfigError(f"WEBHOOK_URL: Telegram refused the webhook ({exc.message})"
-                              ) from None
+        except TelegramAPIError as exc:  # a bad URL or certificate; the network (a subclass)
+            raise ConfigError(f"WEBHOOK_URL: Telegram refused the webhook "
+                              f"({first_line(exc.message)})") from None
+        except ClientDecodeError as exc:  # a proxy's page, an emulator without webhooks
+            raise ConfigError(f"WEBHOOK_URL: Telegram's answer to setWebhook was not a Bot API "
+                              f"answer ({first_line(exc.message)})") from None
         else:
             break
     log.info("webhook set: Telegram posts updates to %s", url)
@@ -61,8 +68,7 @@ def update_feeder(app: Application) -> OnUpdate:
         try:
             update = Update.model_validate(data, context={"bot": app.bot})
         except ValidationError as exc:  # Telegram never sends one: not worth a redelivery
-            log.warning("ignored a webhook body that is not an update: %s",
-                        str(exc).splitlines()[0])
+            log.warning("ignored a webhook body that is not an update: %s", first_line(exc))
             return
         await app.dispatcher.feed_update(app.bot, update)
 

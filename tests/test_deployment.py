@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 
 from bot.config import load_settings
 
+TOKEN = "1:" + "x" * 35  # well formed; these settings never reach Telegram
+
 ROOT = Path(__file__).resolve().parents[1]
 WORKERS = ("bot-1", "bot-2")
 SAMPLE = {"BOT_DOMAIN": "bot.example.com", "WEBHOOK_SECRET": "abc_DEF-123",
@@ -60,7 +62,7 @@ def test_every_worker_is_a_webhook_worker_the_bot_accepts() -> None:
     for name in WORKERS:
         env = environment(services()[name])
         assert env["DATABASE_URL"].startswith("postgresql+asyncpg://"), name
-        settings = load_settings(_env_file=None, bot_token="1:x",
+        settings = load_settings(_env_file=None, bot_token=TOKEN,
                                  **{key.lower(): raw for key, raw in env.items()})
         assert settings.webhook_url == "https://bot.example.com/telegram/webhook"
         assert settings.redis_url is not None

@@ -12,7 +12,7 @@ from aiogram import Bot
 
 from tests.fakes.telegram import FakeTelegram, local_bot
 
-TOKEN = "123456:TEST-TOKEN"
+TOKEN = "123456:TEST-TOKEN-abcdefghijklmnopqrstuvwxyz"
 MESSAGE_METHODS = {"sendMessage", "editMessageText", "sendMessageDraft"}
 
 

@@ -46,7 +46,8 @@ async def site(workers: int, *, database_url: str, redis_url: str) -> AsyncItera
     async with AsyncExitStack() as stack:
         database = await stack.enter_async_context(fresh_database(database_url))
         telegram = await stack.enter_async_context(
-            FakeTelegram(token=f"{bot_id}:BENCH-TOKEN", bot_id=bot_id, rules=ROOMY_CHATS))
+            FakeTelegram(token=f"{bot_id}:BENCH-TOKEN-{'x' * 30}", bot_id=bot_id,
+                         rules=ROOMY_CHATS))
         providers = await stack.enter_async_context(FakeProviderServer())
         balancer = await stack.enter_async_context(Balancer())
         http = await stack.enter_async_context(aiohttp.ClientSession())

@@ -8,9 +8,9 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject
 
-from bot.handlers.addressing import is_addressed, language
+from bot.handlers.addressing import author_id, is_addressed, is_our_command, language
 from bot.handlers.deps import Deps
-from bot.texts import language_of, t
+from bot.texts import t
 
 
 class AllowListMiddleware(BaseMiddleware):
@@ -24,24 +24,23 @@ class AllowListMiddleware(BaseMiddleware):
     ) -> Any:
         deps: Deps = data["deps"]
         if isinstance(event, Message):
-            user_id = event.from_user.id if event.from_user else None
-            if not deps.access.allows(user_id, event.chat.id):
+            if not deps.access.allows(author_id(event), event.chat.id):
+                # Refused aloud only when spoken to: never for chatter or other bots' commands.
                 if event.chat.type == "private" or is_addressed(event, deps.me) \
-                        or (event.text or "").startswith("/"):
+                        or is_our_command(event, deps.me):
                     await event.reply(t("not_allowed", language(event)))
                 return None
         elif isinstance(event, CallbackQuery):
             chat_id = event.message.chat.id if event.message else event.from_user.id
             if not deps.access.allows(event.from_user.id, chat_id):
-                await event.answer(t("not_allowed", language_of(event.from_user.language_code)),
-                                   show_alert=True)
+                await event.answer(t("not_allowed", language(event)), show_alert=True)
                 return None
         return await handler(event, data)
 
 
 async def over_rate_limit(message: Message, deps: Deps) -> bool:
     """Count a question (or /retry) against its author's rate; reply and True when over it."""
-    wait = await deps.access.try_acquire(message.from_user.id if message.from_user else 0)
+    wait = await deps.access.try_acquire(author_id(message))
     if wait:
         await message.reply(t("user_rate_limited", language(message), seconds=round(wait)))
     return bool(wait)

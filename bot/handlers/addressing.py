@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from aiogram.types import Message, User
+from aiogram.types import CallbackQuery, Message, User
 
 from bot.coordination.base import ChatKey
 from bot.db import AttachmentRecord
@@ -12,9 +12,13 @@ from bot.media import forwarded_context, is_reply_to, quoted_block, quoted_conte
 from bot.media.quotes import sender_name
 from bot.services.questions import Question, answer_target
 from bot.streaming.base import ChatTarget
-from bot.texts import language_of
+from bot.texts import COMMANDS, language_of
 
 _SPACES = re.compile(r"[ \t]{2,}")
+
+# Every command this bot has (the menu's, /start and /new); in groups anything else
+# starting with "/" is another bot's business, and is left alone.
+OUR_COMMANDS = frozenset({*COMMANDS, "start", "new"})
 
 
 def chat_key(message: Message) -> ChatKey:
@@ -28,9 +32,33 @@ def target_of(message: Message) -> ChatTarget:
     return answer_target(chat_key(message), message.chat.type, message.message_id)
 
 
-def language(message: Message) -> str:
-    """Our language for the message's author."""
-    return language_of(message.from_user.language_code if message.from_user else None)
+def language(event: Message | CallbackQuery) -> str:
+    """Our language for the author of a message, or for whoever pressed a button."""
+    return language_of(event.from_user.language_code if event.from_user else None)
+
+
+def author_id(message: Message) -> int:
+    """Who asked: the user, or the chat the message was sent as.
+
+    Anonymous group admins and channels post as a chat (``sender_chat``), with a
+    placeholder user that all of them share; without a user at all, the chat.
+    """
+    if message.sender_chat is not None:
+        return message.sender_chat.id
+    if message.from_user is not None:
+        return message.from_user.id
+    return message.chat.id
+
+
+def is_our_command(message: Message, me: User) -> bool:
+    """A command of ours, ``/name`` or ``/name@ourbot`` (never one addressed to another bot)."""
+    text = message.text or ""
+    if not text.startswith("/"):
+        return False
+    name, _, mention = text.split(maxsplit=1)[0][1:].partition("@")
+    if mention and mention.lower() != (me.username or "").lower():
+        return False
+    return name in OUR_COMMANDS
 
 
 def is_addressed(message: Message, me: User) -> bool:
@@ -83,7 +111,7 @@ def question_of(message: Message, text: str, *,
     return Question(
         key=chat_key(message),
         text=text,
-        author_id=message.from_user.id if message.from_user else message.chat.id,
+        author_id=author_id(message),
         author_name=sender_name(message),
         message_id=message.message_id,
         chat_type=message.chat.type,

@@ -11,7 +11,8 @@ import logging
 from aiogram import Router
 from aiogram.types import CallbackQuery
 
-from bot.texts import language_of, t
+from bot.handlers.addressing import language
+from bot.texts import t
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 async def on_unknown_button(query: CallbackQuery) -> None:
     """Say that the button no longer works (its keyboard is from an older version or gone)."""
     log.info("callback query with unknown data %r", (query.data or "")[:64])
-    await query.answer(t("stale_button", language_of(query.from_user.language_code)))
+    await query.answer(t("stale_button", language(query)))
 
 
 def create_router() -> Router:

@@ -8,12 +8,12 @@ from aiogram.types import CallbackQuery, Chat, Message, MessageGenerationStopped
 
 from bot.coordination.base import ChatKey
 from bot.handlers.access import over_rate_limit
-from bot.handlers.addressing import chat_key, language, target_of
+from bot.handlers.addressing import author_id, chat_key, language, target_of
 from bot.handlers.deps import Deps
 from bot.handlers.replies import shown
 from bot.services.answer_unit import STOP_CALLBACK
 from bot.services.providers import NoProviderEnabled
-from bot.texts import language_of, t
+from bot.texts import t
 
 
 async def on_help(message: Message, deps: Deps) -> None:
@@ -36,16 +36,15 @@ async def on_retry(message: Message, deps: Deps) -> None:
     """Answer the last question of this conversation again (counts against the rate limit)."""
     if await over_rate_limit(message, deps):
         return
-    asker = message.from_user.id if message.from_user else message.chat.id
-    if not await deps.answers.retry(chat_key(message), asker, language(message),
+    if not await deps.answers.retry(chat_key(message), author_id(message), language(message),
                                     target_of(message)):
         await message.reply(t("retry_nothing", language(message)))
 
 
 async def on_stop(message: Message, deps: Deps, bot: Bot) -> None:
     """Stop the answer being written here (its partial text stays, marked stopped)."""
-    reply = await _stop(deps, bot, chat_key(message), message.chat, message.from_user,
-                        message.sender_chat)
+    reply = await _stop(deps, bot, chat_key(message), message.chat, author_id(message),
+                        message.from_user, message.sender_chat)
     if reply:
         await message.reply(t(reply, language(message)))
 
@@ -55,9 +54,9 @@ async def on_stop_button(query: CallbackQuery, deps: Deps, bot: Bot) -> None:
     message = query.message
     reply: str | None = "stop_nothing"
     if isinstance(message, Message):
-        reply = await _stop(deps, bot, chat_key(message), message.chat, query.from_user, None)
-    lang = language_of(query.from_user.language_code)
-    await query.answer(t(reply, lang) if reply else None)
+        reply = await _stop(deps, bot, chat_key(message), message.chat, query.from_user.id,
+                            query.from_user, None)
+    await query.answer(t(reply, language(query)) if reply else None)
 
 
 async def on_draft_stopped(event: MessageGenerationStopped, deps: Deps) -> None:
@@ -65,14 +64,13 @@ async def on_draft_stopped(event: MessageGenerationStopped, deps: Deps) -> None:
     await deps.turns.stop(ChatKey(event.chat.id, event.message_thread_id or 0))
 
 
-async def _stop(deps: Deps, bot: Bot, key: ChatKey, chat: Chat, user: User | None,
+async def _stop(deps: Deps, bot: Bot, key: ChatKey, chat: Chat, who: int, user: User | None,
                 sender_chat: Chat | None) -> str | None:
-    """Stop for the asker and for admins; the text key of the reply, None when stopped."""
+    """Stop for the asker (``who`` asked) and admins; the reply's text key, None if stopped."""
     asker = await deps.turns.asker(key)
     if asker is None:
         return "stop_nothing"
-    if (user is None or user.id != asker) \
-            and not await deps.admins.may_configure(bot, chat, user, sender_chat):
+    if who != asker and not await deps.admins.may_configure(bot, chat, user, sender_chat):
         return "stop_not_yours"
     return None if await deps.turns.stop(key) else "stop_nothing"
 

@@ -16,9 +16,9 @@ from aiogram.exceptions import (
 )
 from aiogram.types import CallbackQuery, ErrorEvent, Message
 
-from bot.handlers.addressing import language
+from bot.handlers.addressing import is_addressed, is_our_command, language
 from bot.handlers.deps import Deps
-from bot.texts import language_of, t
+from bot.texts import t
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +54,16 @@ async def on_error(event: ErrorEvent, deps: Deps) -> bool:
     else:
         log.error("update %s failed", update.update_id, exc_info=error)
         failed = True
-        if query is None and isinstance(message, Message):
+        # Only to someone who spoke to the bot: never to group chatter or a service message.
+        if query is None and isinstance(message, Message) and _spoken_to(message, deps):
             await _apologise(message)
     if query is not None:
         await _answer(query, apologise=failed)
     return True
+
+
+def _spoken_to(message: Message, deps: Deps) -> bool:
+    return is_addressed(message, deps.me) or is_our_command(message, deps.me)
 
 
 def _message_gone(error: TelegramBadRequest) -> bool:
@@ -75,7 +80,7 @@ async def _apologise(message: Message) -> None:
 
 
 async def _answer(query: CallbackQuery, *, apologise: bool) -> None:
-    text = t("apology", language_of(query.from_user.language_code)) if apologise else None
+    text = t("apology", language(query)) if apologise else None
     # Answered already by the handler, or too old: then there is nothing left to do.
     with contextlib.suppress(TelegramAPIError, ClientDecodeError):
         await query.answer(text)

@@ -18,7 +18,7 @@ from bot.handlers.model_keyboards import (
 )
 from bot.handlers.replies import shown, unknown_choice_text
 from bot.services.providers import NoProviderEnabled
-from bot.texts import language_of, t
+from bot.texts import t
 from providers.registry import Choice, ChoiceError
 
 
@@ -59,7 +59,7 @@ async def on_model_button(query: CallbackQuery, callback_data: ModelPick, deps: 
     message = query.message
     alert = None
     if isinstance(message, Message):  # else too old to edit: only the spinner to stop
-        lang = language_of(query.from_user.language_code)
+        lang = language(query)
         alert = await _pick(message, query.from_user, callback_data, deps, bot, lang)
     await query.answer(alert, show_alert=alert is not None)
 

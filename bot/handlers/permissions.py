@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable
 
 from aiogram import Bot
 from aiogram.exceptions import ClientDecodeError, TelegramAPIError
 from aiogram.types import Chat, User
 from pydantic import ValidationError
 
+from bot.clock import Clock, LoopClock
 from bot.services.access import AccessPolicy
 
 log = logging.getLogger(__name__)
@@ -22,10 +21,10 @@ class AdminChecker:
     """Answers "may this user change settings here?" with a short-lived cache."""
 
     def __init__(self, access: AccessPolicy, *, ttl: float = 60.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Clock | None = None) -> None:
         self._access = access
         self._ttl = ttl
-        self._clock = clock
+        self._clock = clock or LoopClock()
         self._cache: dict[tuple[int, int], tuple[float, bool]] = {}
 
     async def may_configure(self, bot: Bot, chat: Chat, user: User | None,
@@ -42,7 +41,7 @@ class AdminChecker:
         return await self._is_chat_admin(bot, chat.id, user.id)
 
     async def _is_chat_admin(self, bot: Bot, chat_id: int, user_id: int) -> bool:
-        now = self._clock()
+        now = self._clock.now()
         cached = self._cache.get((chat_id, user_id))
         if cached and now - cached[0] < self._ttl:
             return cached[1]

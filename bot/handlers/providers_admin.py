@@ -6,7 +6,7 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
-from bot.handlers.addressing import language
+from bot.handlers.addressing import author_id, language
 from bot.handlers.deps import Deps
 from bot.handlers.replies import choice_problem, shown, status_lines
 from bot.services.providers import NoProviderEnabled
@@ -17,7 +17,7 @@ from providers.registry import ChoiceError
 async def on_providers(message: Message, command: CommandObject, deps: Deps) -> None:
     """List, check, enable, disable, or choose the default provider."""
     lang = language(message)
-    if not deps.access.is_admin(message.from_user.id if message.from_user else None):
+    if not deps.access.is_admin(author_id(message)):
         await message.reply(t("bot_admins_only", lang))
         return
     verb, _, name = (command.args or "").strip().partition(" ")

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
 from aiogram.types import TelegramObject, Update
 
-from bot.coordination.base import UpdateLog
+from bot.coordination.base import CoordinationError, UpdateLog
+
+log = logging.getLogger(__name__)
 
 
 class UpdateTracker(BaseMiddleware):
     """Outer middleware: drops an update seen before, and tracks those being handled.
 
     Telegram redelivers what a stopped process never confirmed, and a load
-    balancer may retry a webhook: ``update_id`` is the idempotency key.
+    balancer may retry a webhook: ``update_id`` is the idempotency key. When
+    the shared store fails, deduplication fails open: the update is handled
+    (a rare double answer is better than a question lost).
     """
 
     def __init__(self, updates: UpdateLog,
@@ -36,7 +41,7 @@ class UpdateTracker(BaseMiddleware):
     ) -> Any:
         if not isinstance(event, Update):
             return await handler(event, data)
-        if not await self._updates.first_time(event.update_id):
+        if not await self._first_time(event.update_id):
             return None
         if self._on_update is not None:
             self._on_update(event.event_type)
@@ -49,12 +54,25 @@ class UpdateTracker(BaseMiddleware):
         except BaseException:
             # Cut short (a stop past the grace, an error nobody handled): when Telegram
             # delivers it again, it is handled again. Handled errors were answered already.
-            await self._updates.forget(event.update_id)
+            await self._forget(event.update_id)
             raise
         finally:
             self._in_flight.discard(event.update_id)
             if not self._in_flight:
                 self._idle.set()
+
+    async def _first_time(self, update_id: int) -> bool:
+        try:
+            return await self._updates.first_time(update_id)
+        except CoordinationError as exc:
+            log.warning("update %s handled without the duplicate check: %s", update_id, exc)
+            return True
+
+    async def _forget(self, update_id: int) -> None:
+        try:
+            await self._updates.forget(update_id)
+        except CoordinationError as exc:  # the error being raised matters more than this one
+            log.warning("update %s may not be handled if delivered again: %s", update_id, exc)
 
     @property
     def in_flight(self) -> int:

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
 from bot.db import UsageLine
-from bot.handlers.addressing import language
+from bot.handlers.addressing import author_id, language
 from bot.handlers.deps import Deps
+from bot.handlers.listing import fitted, room_for
 from bot.services.usage import Period
 from bot.texts import t
 
-_SHOWN = 15  # lines per list: keeps the reply far below Telegram's limit
+_SHOWN = 15  # lines per list at most; fewer when they would not fit one message
 
 
 async def on_usage(message: Message, command: CommandObject, deps: Deps) -> None:
     """Show token usage."""
     lang = language(message)
-    user_id = message.from_user.id if message.from_user else None
+    user_id = author_id(message)
     if (command.args or "").strip().lower() == "all":
         if not deps.access.is_admin(user_id):
             await message.reply(t("bot_admins_only", lang))
@@ -27,29 +30,47 @@ async def on_usage(message: Message, command: CommandObject, deps: Deps) -> None
         else:
             people, providers, names = await deps.usage.of_everyone()
             named = {str(k): f"{v} ({k})" for k, v in names.items()}
-            await message.reply("\n\n".join([
-                _section(t("usage_people", lang), people, lang, named),
-                _section(t("usage_providers", lang), providers, lang),
-                t("usage_estimated", lang)]))
+            await message.reply(_report([Section(t("usage_people", lang), people, named),
+                                         Section(t("usage_providers", lang), providers)], lang))
         return
-    sections = []
-    if user_id is not None:
-        sections.append(_section(t("usage_you", lang), await deps.usage.of_person(user_id), lang))
+    sections = [Section(t("usage_you", lang), await deps.usage.of_person(user_id))]
     if message.chat.type != "private":
-        sections.append(_section(t("usage_chat", lang),
-                                 await deps.usage.of_chat(message.chat.id), lang))
-    await message.reply("\n\n".join([*sections, t("usage_estimated", lang)]))
+        sections.append(Section(t("usage_chat", lang), await deps.usage.of_chat(message.chat.id)))
+    await message.reply(_report(sections, lang))
 
 
-def _section(title: str, period: Period, lang: str, names: dict[str, str] | None = None) -> str:
-    lines = [f"📊 {title}"]
-    for label, usage in ((t("usage_today", lang), period.today),
-                         (t("usage_month", lang), period.month)):
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One titled part of the report: today's and this month's lines, keys shown by ``names``."""
+
+    title: str
+    period: Period
+    names: dict[str, str] = field(default_factory=dict)
+
+
+def _report(sections: list[Section], lang: str) -> str:
+    """The sections and the note on estimates, in one message: long lists end in a count."""
+    skeleton = _join([_section(s, lang, None) for s in sections], lang)
+    lists = 2 * len(sections)  # today and this month, each
+    budget = room_for(skeleton) // lists - 1  # each list also takes a line break
+    return _join([_section(s, lang, budget) for s in sections], lang)
+
+
+def _join(sections: list[str], lang: str) -> str:
+    return "\n\n".join([*sections, t("usage_estimated", lang)])
+
+
+def _section(section: Section, lang: str, budget: int | None) -> str:
+    """The section; its lists fitted into ``budget`` UTF-16 units each (None: left out)."""
+    lines = [f"📊 {section.title}"]
+    for label, usage in ((t("usage_today", lang), section.period.today),
+                         (t("usage_month", lang), section.period.month)):
         lines.append(f"{label}: {_total(usage)}")
-        lines += [f"  • {(names or {}).get(line.key, line.key)} — {_tokens(line)}"
-                  for line in usage[:_SHOWN]]
-        if len(usage) > _SHOWN:
-            lines.append("  " + t("usage_more", lang, count=len(usage) - _SHOWN))
+        items = [f"  • {section.names.get(line.key, line.key)} — {_tokens(line)}"
+                 for line in usage]
+        if items and budget is not None:
+            lines.append(fitted(items, budget, separator="\n", limit=_SHOWN,
+                                more=lambda count: "  " + t("usage_more", lang, count=count)))
     return "\n".join(lines)
 
 

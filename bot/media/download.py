@@ -14,10 +14,12 @@ from pathlib import PurePosixPath
 
 import aiohttp
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.exceptions import ClientDecodeError, TelegramAPIError, TelegramBadRequest
 
 from bot.media.errors import DownloadFailed, FileTooLarge
 from bot.media.local_files import read_local
+from bot.oneline import first_line
+from bot.redaction import Redactor
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +38,10 @@ class FileDownloader:
         *,
         max_bytes: int = PUBLIC_API_LIMIT,
         read_timeout: float = 60.0,
+        redact: Redactor | None = None,
     ) -> None:
         self._bot = bot
+        self._redact = redact or Redactor([bot.token])
         self._api_url = api_url.rstrip("/")
         self._session = session
         self.max_bytes = max_bytes
@@ -73,7 +77,10 @@ class FileDownloader:
     async def _locate(self, file_id: str) -> tuple[str, int | None]:
         try:
             file = await self._bot.get_file(file_id)
-        except TelegramAPIError as exc:
+        # Telegram's refusals and network failures; and an answer that is no Bot API answer
+        # (a proxy's error page, garbage, JSON that is not a File), which aiogram decodes to
+        # ClientDecodeError: each is the user's "could not download", never a crash.
+        except (TelegramAPIError, ClientDecodeError) as exc:
             error = exc  # raised below, outside this block, so no __context__ keeps it
         else:
             if not file.file_path:
@@ -83,7 +90,7 @@ class FileDownloader:
             raise FileTooLarge(size=None, limit=PUBLIC_API_LIMIT) from self._safe(error)
         status = 400 if isinstance(error, TelegramBadRequest) else None
         raise DownloadFailed(
-            f"getFile failed: {self._redact(error.message)}", status=status
+            f"getFile failed: {self._redact(first_line(error.message))}", status=status
         ) from self._safe(error)
 
     async def _download(self, file_path: str) -> bytes:
@@ -113,9 +120,6 @@ class FileDownloader:
                 return None
             link = link.__cause__ or link.__context__
         return cause
-
-    def _redact(self, text: str) -> str:
-        return text.replace(self._bot.token, "<token>")
 
     async def _read_capped(self, response: aiohttp.ClientResponse) -> bytes:
         data = bytearray()

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from bot.metrics import Metrics
+from bot.oneline import first_line
 
 log = logging.getLogger(__name__)
 
@@ -17,7 +18,11 @@ ReadinessCheck = Callable[[], Awaitable[None]]
 
 
 class Readiness:
-    """``/readyz``: 200 while the dependencies answer and the process is not stopping."""
+    """``/readyz``: 200 while the dependencies answer and the process is not stopping.
+
+    The body is a short status only: the probe may be reachable by anyone, and
+    a failure's text names hosts, users and databases. The reason goes to the log.
+    """
 
     def __init__(self, check: ReadinessCheck, *, timeout: float = 2.0) -> None:
         self._check = check
@@ -38,9 +43,8 @@ class Readiness:
                 await self._check()
         # Any failure of the injected check means "not ready"; it is reported, not raised.
         except Exception as exc:
-            reason = str(exc) or type(exc).__name__
-            self._changed(ready=False, reason=reason)
-            return web.Response(status=503, text=f"not ready: {reason}")
+            self._changed(ready=False, reason=first_line(exc))
+            return web.Response(status=503, text="not ready")
         self._changed(ready=True, reason="")
         return web.Response(text="ready")
 

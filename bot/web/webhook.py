@@ -65,11 +65,6 @@ class Webhook:
         """From now on answer 503: this process is stopping."""
         self._refusing = True
 
-    @property
-    def in_progress(self) -> int:
-        """Updates still being handled (in the background or not)."""
-        return len(self._handling)
-
     async def drain(self, grace: float) -> None:
         """Wait up to ``grace`` seconds for updates in hand, then cancel the rest."""
         if not self._handling:

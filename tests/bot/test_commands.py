@@ -12,8 +12,20 @@ async def test_help_names_the_model_and_the_commands(harness: Harness) -> None:
     await harness.send(harness.telegram.private_message(USER, "/start"))
     text = harness.last_text(USER)
     assert "Model in this chat: openai:fake-model-a" in text
-    for command in ("/model", "/system", "/reset", "/retry", "/stop", "/providers"):
+    for command in ("/model", "/system", "/reset", "/new", "/retry", "/stop", "/providers"):
         assert command in text
+
+
+async def test_help_says_what_else_the_bot_understands_in_every_language(
+        harness: Harness) -> None:
+    words = {"en": ("photos", "voice notes", "documents", "reply", "quote"),
+             "ru": ("фото", "голосовые", "документы", "ответьте", "процитируйте")}
+    for user, (language, expected) in enumerate(words.items(), start=USER + 1):
+        harness.telegram.set_user(user, language_code=language)
+        await harness.send(harness.telegram.private_message(user, "/help"))
+        text = harness.last_text(user)
+        for word in (*expected, "/new"):
+            assert word in text, (language, word)
 
 
 async def test_system_prompt_show_set_use_and_remove(harness: Harness) -> None:

@@ -11,6 +11,8 @@ import pytest
 from bot.app import application
 from bot.config import ConfigError, load_settings
 
+TOKEN = "1:" + "x" * 35  # well formed; these settings never reach Telegram
+
 ROOT = Path(__file__).resolve().parents[2]
 ALL_VARIABLES = (
     "BOT_TOKEN", "TELEGRAM_API_URL", "DATABASE_URL", "ADMIN_IDS", "ALLOWED_USER_IDS",
@@ -44,7 +46,7 @@ def test_env_example_lists_every_setting_and_parses(tmp_path: Path) -> None:
 
 
 def test_defaults_from_the_design(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BOT_TOKEN", "1:x")
+    monkeypatch.setenv("BOT_TOKEN", TOKEN)
     settings = load_settings()
     assert settings.telegram_api_url == "https://api.telegram.org"
     assert settings.database_url == "sqlite+aiosqlite:///data/bot.db"
@@ -54,7 +56,7 @@ def test_defaults_from_the_design(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_lists_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BOT_TOKEN", "1:x")
+    monkeypatch.setenv("BOT_TOKEN", TOKEN)
     monkeypatch.setenv("ADMIN_IDS", " 10, 20 ,")
     monkeypatch.setenv("PROVIDERS", "FlowGpt,openai")
     settings = load_settings()
@@ -77,7 +79,7 @@ def test_lists_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_bad_setting_names_the_variable(monkeypatch: pytest.MonkeyPatch, variable: str,
                                         value: str | None, expected: str) -> None:
     if variable != "BOT_TOKEN":
-        monkeypatch.setenv("BOT_TOKEN", "1:x")
+        monkeypatch.setenv("BOT_TOKEN", TOKEN)
     if value is not None:
         monkeypatch.setenv(variable, value)
     with pytest.raises(ConfigError) as caught:
@@ -88,7 +90,7 @@ def test_bad_setting_names_the_variable(monkeypatch: pytest.MonkeyPatch, variabl
 
 def test_bot_refuses_to_start_with_one_line(tmp_path: Path) -> None:
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "EDIT_INTERVAL_PRIVATE": "-1",
-           "BOT_TOKEN": "1:x"}
+           "BOT_TOKEN": TOKEN}
     result = subprocess.run([sys.executable, "-m", "bot"], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 2
@@ -97,7 +99,7 @@ def test_bot_refuses_to_start_with_one_line(tmp_path: Path) -> None:
 
 
 async def startup_error(tmp_path: Path, **overrides: object) -> str:
-    settings = load_settings(_env_file=None, bot_token="1:x",
+    settings = load_settings(_env_file=None, bot_token=TOKEN,
                              database_url=f"sqlite+aiosqlite:///{tmp_path}/bot.db", **overrides)
     with pytest.raises(ConfigError) as caught:
         async with application(settings):
@@ -107,7 +109,7 @@ async def startup_error(tmp_path: Path, **overrides: object) -> str:
 
 def test_default_provider_must_be_enabled() -> None:
     with pytest.raises(ConfigError) as caught:
-        load_settings(_env_file=None, bot_token="1:x", providers=("flowgpt",),
+        load_settings(_env_file=None, bot_token=TOKEN, providers=("flowgpt",),
                       default_provider="openai")
     assert str(caught.value) == (
         "DEFAULT_PROVIDER: openai is not among the enabled providers (flowgpt)")
@@ -115,7 +117,7 @@ def test_default_provider_must_be_enabled() -> None:
 
 def test_every_openai_compatible_endpoint_is_read_by_its_name() -> None:
     settings = load_settings(
-        _env_file=None, bot_token="1:x", providers="openai,ollama,flowgpt",
+        _env_file=None, bot_token=TOKEN, providers="openai,ollama,flowgpt",
         openai_api_key="sk-1", ollama_base_url="http://127.0.0.1:11434/v1/",
         ollama_models="llama3, qwen3:8b", default_provider="ollama")
     providers = settings.provider_settings()
@@ -140,7 +142,47 @@ async def test_an_unreachable_bot_api_is_named(tmp_path: Path) -> None:
 
 
 def test_a_bad_proxy_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BOT_TOKEN", "1:x")
+    monkeypatch.setenv("BOT_TOKEN", TOKEN)
     monkeypatch.setenv("PROXY_URL", "127.0.0.1:8080")
     with pytest.raises(ConfigError, match=r"^PROXY_URL: use http://"):
         load_settings()
+
+
+def test_a_provider_name_too_long_for_a_button_is_refused_naming_providers() -> None:
+    fits = "a" * 32  # the /model keyboard carries names in 64 bytes of callback data
+    settings = load_settings(_env_file=None, bot_token=TOKEN, providers=f"flowgpt,{fits}",
+                             **{f"{fits}_base_url": "http://127.0.0.1:9/v1"})
+    assert settings.providers == ("flowgpt", fits)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(_env_file=None, bot_token=TOKEN, providers=f"flowgpt,{fits}b")
+    assert str(caught.value) == f"PROVIDERS: {fits}... is longer than 32 characters"
+
+
+@pytest.mark.parametrize(("overrides", "expected"), [
+    ({"transcribe_provider": "whisper", "transcribe_model": "whisper-1"},
+     "WHISPER_BASE_URL: required for the OpenAI-compatible endpoint 'whisper' named in "
+     "TRANSCRIBE_PROVIDER"),
+    ({"transcribe_provider": "whisper"}, "TRANSCRIBE_MODEL: is required with TRANSCRIBE_PROVIDER"),
+    ({"transcribe_provider": "flowgpt", "transcribe_model": "whisper-1"},
+     "TRANSCRIBE_PROVIDER: flowgpt is not an OpenAI-compatible endpoint"),
+    ({"transcribe_provider": "whis per", "transcribe_model": "whisper-1"},
+     "TRANSCRIBE_PROVIDER: 'whis per' is not a provider name"),
+])
+def test_a_transcription_endpoint_needs_a_base_url_and_a_model(
+        overrides: dict[str, str], expected: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(_env_file=None, bot_token=TOKEN, providers="flowgpt", **overrides)
+    assert str(caught.value) == expected
+
+
+def test_a_transcription_endpoint_outside_providers_is_no_chat_provider() -> None:
+    settings = load_settings(_env_file=None, bot_token=TOKEN, providers="vitalentum",
+                             transcribe_provider="Whisper", transcribe_model="whisper-1",
+                             whisper_base_url="http://127.0.0.1:9000/v1/",
+                             whisper_api_key="wk-secret-123")
+    assert settings.provider_settings().enabled == ("vitalentum",)
+    assert "whisper" not in settings.provider_settings().endpoints
+    speech = settings.speech_settings()
+    assert speech is not None
+    assert speech.endpoint("whisper").base_url == "http://127.0.0.1:9000/v1"
+    assert "wk-secret-123" in settings.endpoint_keys  # redacted like every key

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.bot.conftest import ADMIN, GROUP, OTHER, USER, Harness
+from aiogram.filters import Command
+from aiogram.types import Chat, Message, User
+
+from bot.handlers import routers
+from bot.handlers.addressing import OUR_COMMANDS, author_id
+from tests.bot.conftest import ADMIN, GROUP, OTHER, USER, Harness, HarnessFactory
 from tests.fakes.providers import last_user_text
+from tests.fakes.telegram.fuzz_people import GROUP_ANONYMOUS_BOT
 
 
 def echo(harness: Harness) -> None:
@@ -115,3 +121,65 @@ async def test_a_reply_refused_for_a_migrated_group_moves_its_settings(harness: 
     await harness.send(harness.telegram.group_message(new_id, USER, "bonjour?", mention=True))
     body = harness.provider_bodies("openai")[-1]
     assert body["messages"][0] == {"role": "system", "content": "Speak French."}
+
+
+def anonymously(update: dict[str, Any], chat: dict[str, Any]) -> dict[str, Any]:
+    """The same message sent by an anonymous admin: as the group itself."""
+    update["message"]["from"] = GROUP_ANONYMOUS_BOT
+    update["message"]["sender_chat"] = chat
+    return update
+
+
+async def test_anonymous_admins_of_different_groups_are_different_askers(
+        make_harness: HarnessFactory) -> None:
+    harness = await make_harness(rate_limit_per_minute=1)
+    echo(harness)
+    telegram = harness.telegram
+    for group in (GROUP, GROUP - 1):
+        await harness.send(anonymously(telegram.group_message(group, USER, "hi", mention=True),
+                                       telegram.chat(group)))
+        assert harness.texts(group) == [f"Answer to: Group {-group}: hi"]
+    await harness.send(anonymously(telegram.group_message(GROUP, USER, "again", mention=True),
+                                   telegram.chat(GROUP)))
+    assert harness.last_text(GROUP).startswith("You're writing faster than I can answer.")
+
+
+def test_the_author_is_the_user_or_the_chat_sent_as() -> None:
+    chat = Chat(id=GROUP, type="supergroup")
+    person = User(id=USER, is_bot=False, first_name="A")
+    anonymous = User.model_validate(GROUP_ANONYMOUS_BOT)
+    assert author_id(Message(message_id=1, date=0, chat=chat, from_user=person)) == USER
+    assert author_id(Message(message_id=1, date=0, chat=chat, from_user=anonymous,
+                             sender_chat=chat)) == GROUP
+    channel = Chat(id=-100900, type="channel")
+    assert author_id(Message(message_id=1, date=0, chat=channel, sender_chat=channel)) == -100900
+    assert author_id(Message(message_id=1, date=0, chat=channel)) == -100900
+
+
+async def test_commands_that_are_not_ours_are_ignored_even_from_strangers(
+        make_harness: HarnessFactory) -> None:
+    harness = await make_harness(allowed_user_ids=(USER,))
+    echo(harness)
+    name = harness.telegram.bot_user["username"]
+    stranger = 4242
+    for text in ("/model@OtherBot", "/start@OtherBot hello", "/weather", f"/weather@{name}",
+                 f"/model@{name}x"):
+        for sender in (USER, stranger):
+            await harness.send(harness.telegram.group_message(GROUP, sender, text))
+    assert harness.texts(GROUP) == []
+    assert harness.providers.requests == []
+    await harness.send(harness.telegram.group_message(GROUP, stranger, f"/new@{name}"))
+    assert harness.texts(GROUP) == ["Sorry, this bot is private."]
+    await harness.send(harness.telegram.group_message(GROUP, USER, "/new"))
+    assert harness.last_text(GROUP) == "New conversation started. Earlier messages here are " \
+                                       "forgotten."
+
+
+def test_the_command_allow_list_is_the_set_of_commands_the_handlers_take() -> None:
+    taken: set[str] = set()
+    for router in routers():
+        for handler in router.message.handlers:
+            for check in handler.filters or ():
+                if isinstance(check.callback, Command):
+                    taken.update(str(c) for c in check.callback.commands)
+    assert taken == OUR_COMMANDS

@@ -6,7 +6,7 @@ import asyncio
 import base64
 from typing import Any
 
-from tests.bot.conftest import GROUP, OTHER, USER, Harness, HarnessFactory
+from tests.bot.conftest import ADMIN, GROUP, OTHER, USER, Harness, HarnessFactory
 from tests.fakes.providers import Failure, last_user_text
 from tests.fakes.telegram.media import jpeg_stub
 from tests.media.samples import encrypted_pdf, pdf, png, word
@@ -228,6 +228,40 @@ async def test_voice_is_transcribed_shown_and_answered(make_harness: HarnessFact
     assert request.form["file"].value == b"OggS recorded speech"
     [voice] = await harness.attachments(USER)
     assert (voice.kind, voice.text) == ("voice", "What's the weather like?")
+
+
+async def test_a_getfile_answer_that_is_no_bot_api_answer_is_a_friendly_reply(
+        harness: Harness) -> None:
+    echo(harness)
+    harness.telegram.answer_raw("getFile", "<html><h1>502 Bad Gateway</h1></html>", status=502)
+    await harness.send(harness.telegram.private_document(USER, b"notes", "n.txt", "text/plain"))
+    assert harness.texts(USER) == [
+        "I couldn't download that file from Telegram. Please send it again."]
+    assert harness.providers.requests_for("openai") == []
+
+
+async def test_a_transcription_endpoint_outside_providers_only_transcribes(
+        make_harness: HarnessFactory) -> None:
+    harness = await make_harness(providers=("vitalentum",), endpoints=("whisper",),
+                                 transcribe_provider="whisper", transcribe_model="whisper-1")
+    harness.providers.script_transcription("whisper", "Is it going to rain?")
+    harness.providers.script("vitalentum", lambda body: "Take an umbrella.")
+    await harness.send(harness.telegram.private_voice(USER, b"OggS recorded speech"))
+    assert harness.texts(USER) == ["🎤 Is it going to rain?", "Take an umbrella."]
+    [request] = harness.providers.requests_for("whisper", "transcription")
+    assert request.form["model"].text == "whisper-1"
+    assert harness.providers.requests_for("whisper", "chat") == []
+    # Never offered for chat: not in /model's keyboard, /providers, or as a fallback.
+    await harness.send(harness.telegram.private_message(USER, "/model"))
+    assert [name for name in harness.buttons(USER) if "whisper" in name] == []
+    await harness.send(harness.telegram.private_message(ADMIN, "/providers"))
+    assert "whisper" not in harness.last_text(ADMIN)
+    await harness.send(harness.telegram.private_message(USER, "/model whisper"))
+    assert harness.last_text(USER).startswith("I don't know that one: unknown provider or "
+                                              "model 'whisper'; providers: vitalentum\n")
+    harness.providers.script("vitalentum", Failure(500, "down"))
+    await harness.send(harness.telegram.private_message(USER, "and tomorrow?"))
+    assert harness.providers.requests_for("whisper", "chat") == []
 
 
 async def test_a_reply_quoting_another_users_message_asks_about_it(harness: Harness) -> None:

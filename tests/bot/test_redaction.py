@@ -17,7 +17,7 @@ from bot.config import load_settings
 from bot.redaction import RedactingFormatter, Redactor, secrets_in, secrets_of
 
 ROOT = Path(__file__).resolve().parents[2]
-TOKEN = "123456:AAH-secret-token-value_42"
+TOKEN = "123456:AAH-secret-token-value_42-0123456789"
 KEY = "sk-or/v1+abc=def"  # characters that URL-encoding changes
 API = f"http://127.0.0.1:8081/bot{TOKEN}/getMe"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import pytest
@@ -11,19 +10,15 @@ from bot.config import ConfigError, load_settings
 from bot.shared_state import key_prefix, shared_state
 from bot.sole_worker import sole_worker
 from bot.streaming import StreamConfig
+from tests.fakes.local_server import closed_port
+
+TOKEN = "1:" + "x" * 35  # well formed; these settings never reach Telegram
 
 TAKEN = "REDIS_URL: another worker already uses this database; several workers need REDIS_URL"
 
 
-def closed_port() -> int:
-    """A local port nothing listens on (bound, then released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 async def test_redis_out_of_reach_at_startup_is_one_line_naming_redis_url() -> None:
-    settings = load_settings(_env_file=None, bot_token="1:x",
+    settings = load_settings(_env_file=None, bot_token=TOKEN,
                              database_url="postgresql+asyncpg://bot@127.0.0.1/bot",
                              redis_url=f"redis://127.0.0.1:{closed_port()}/0")
     with pytest.raises(ConfigError) as caught:
@@ -41,7 +36,7 @@ def test_each_bot_keeps_its_redis_keys_apart() -> None:
 
 
 async def test_a_second_worker_on_one_sqlite_file_is_refused(tmp_path: Path) -> None:
-    settings = load_settings(_env_file=None, bot_token="1:x",
+    settings = load_settings(_env_file=None, bot_token=TOKEN,
                              database_url=f"sqlite+aiosqlite:///{tmp_path}/data/bot.db")
     async with sole_worker(settings):
         with pytest.raises(ConfigError) as caught:
@@ -54,7 +49,7 @@ async def test_a_second_worker_on_one_sqlite_file_is_refused(tmp_path: Path) -> 
 
 async def test_with_redis_several_workers_share_a_database() -> None:
     settings = load_settings(
-        _env_file=None, bot_token="1:x",
+        _env_file=None, bot_token=TOKEN,
         database_url=f"postgresql+asyncpg://bot@127.0.0.1:{closed_port()}/bot",
         redis_url="redis://127.0.0.1:6379/0")
     async with sole_worker(settings), sole_worker(settings):
@@ -63,7 +58,7 @@ async def test_with_redis_several_workers_share_a_database() -> None:
 
 async def test_a_database_out_of_reach_is_named() -> None:
     settings = load_settings(
-        _env_file=None, bot_token="1:x",
+        _env_file=None, bot_token=TOKEN,
         database_url=f"postgresql+asyncpg://bot@127.0.0.1:{closed_port()}/bot")
     with pytest.raises(ConfigError) as caught:
         async with sole_worker(settings):
@@ -72,7 +67,7 @@ async def test_a_database_out_of_reach_is_named() -> None:
 
 
 def test_http_listen_may_ask_for_any_free_port() -> None:
-    settings = load_settings(_env_file=None, bot_token="1:x", http_listen="127.0.0.1:0")
+    settings = load_settings(_env_file=None, bot_token=TOKEN, http_listen="127.0.0.1:0")
     assert settings.listen_address == ("127.0.0.1", 0)
     with pytest.raises(ConfigError, match="HTTP_LISTEN: use host:port"):
-        load_settings(_env_file=None, bot_token="1:x", http_listen="127.0.0.1:65536")
+        load_settings(_env_file=None, bot_token=TOKEN, http_listen="127.0.0.1:65536")

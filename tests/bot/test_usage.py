@@ -6,7 +6,7 @@ import math
 import re
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import String, update
 
 from bot.db import Message, create_session_factory
 from tests.bot.conftest import ADMIN, GROUP, USER, Harness, HarnessFactory
@@ -75,3 +75,21 @@ async def test_a_daily_budget_stops_questions_until_midnight(make_harness: Harne
             created_at=datetime.now(UTC) - timedelta(days=1)))
     await harness.send(harness.telegram.private_message(USER, "four"))
     assert harness.last_text(USER) == "ok"
+
+
+async def test_usage_with_many_long_model_names_fits_one_message(harness: Harness) -> None:
+    harness.providers.script("openai", Answer("Reported.", usage=(12, 3)))
+    for number in range(12):
+        await harness.send(harness.telegram.group_message(GROUP, USER, f"q{number}",
+                                                          mention=True))
+    async with create_session_factory(harness.app.engine)() as session, session.begin():
+        await session.execute(update(Message).where(Message.role == "assistant").values(
+            model=Message.id.cast(String) + "-" + "x" * 115))  # 128 characters at most
+    await harness.send(harness.telegram.group_message(GROUP, USER, "/usage"))
+    report = harness.last_text(GROUP)
+    assert len(report) <= 4096
+    assert report.endswith("\n\n≈ marks estimates, where the server reported no usage.")
+    assert report.startswith("📊 Your tokens\ntoday (UTC): 180\n  • openai:")
+    lists = re.findall(r"(?:\n  • openai:\d+-x+ — 15)+\n  … and (\d+) more", report)
+    assert len(lists) == 4
+    assert all(0 < int(hidden) < 12 for hidden in lists)

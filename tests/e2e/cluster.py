@@ -136,7 +136,7 @@ async def cluster() -> AsyncIterator[Cluster]:
     assert REDIS_URL is not None
     bot_id = random.randrange(10**8, 2 * 10**9)
     async with (fresh_database(POSTGRES_URL) as database_url,
-                FakeTelegram(token=f"{bot_id}:CLUSTER-TOKEN", bot_id=bot_id,
+                FakeTelegram(token=f"{bot_id}:CLUSTER-TOKEN-{'x' * 30}", bot_id=bot_id,
                              rules=ROOMY_CHATS) as telegram,
                 FakeProviderServer() as providers, Balancer() as balancer,
                 aiohttp.ClientSession() as http):

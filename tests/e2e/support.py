@@ -15,7 +15,7 @@ from aiohttp import web
 from tests.fakes.local_server import closed_port, serve_locally
 
 ROOT = Path(__file__).resolve().parents[2]
-TOKEN = "123456:AAH-secret-token-value_42"
+TOKEN = "123456:AAH-secret-token-value_42-0123456789"
 SECRET = TOKEN.partition(":")[2]  # the bot id before the colon is public
 API_KEY = "sk-e2e-secret-key-0123456789"
 

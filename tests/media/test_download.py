@@ -9,6 +9,7 @@ import aiohttp
 import pytest
 from aiogram import Bot
 
+from bot.client import create_bot
 from bot.media import PUBLIC_API_LIMIT, DownloadFailed, FileDownloader, FileTooLarge
 from tests.fakes.telegram import FakeTelegram
 
@@ -217,3 +218,25 @@ async def test_a_slow_local_file_does_not_block_the_loop(
     assert not download.done()
     await asyncio.to_thread(path.write_bytes, b"from a pipe")
     assert await download == b"from a pipe"
+
+
+@pytest.mark.parametrize("answer", [
+    ("<html><h1>502 Bad Gateway</h1></html>", 502, "text/html"),
+    (b"\x00\xff not json", 200, "application/octet-stream"),
+    ('{"ok": true, "result": {"file_id": 5}}', 200, "application/json"),
+], ids=["a proxy's page", "garbage", "JSON that is no File"])
+async def test_a_getfile_answer_that_is_no_bot_api_answer_fails_the_download(
+    telegram: FakeTelegram, http: aiohttp.ClientSession, answer: tuple[str | bytes, int, str]
+) -> None:
+    body, status, content_type = answer
+    telegram.answer_raw("getFile", body, status=status, content_type=content_type)
+    file = telegram.add_file(b"data")
+    bot = create_bot(telegram.token, telegram.base_url)  # the bot's own client
+    try:
+        downloader = FileDownloader(bot, telegram.base_url, http)
+        with pytest.raises(DownloadFailed, match="getFile failed") as failed:
+            await downloader.fetch(file["file_id"])
+        assert telegram.token.partition(":")[2] not in repr(failed.value.__cause__)
+        assert await downloader.fetch(file["file_id"]) == b"data"  # the trouble was one-shot
+    finally:
+        await bot.session.close()

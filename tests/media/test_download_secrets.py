@@ -13,7 +13,7 @@ from aiogram import Bot
 from bot.media import FileDownloader, MediaError
 from tests.fakes.telegram import FakeTelegram
 
-SECRET = "TEST-TOKEN"  # the secret half of the fake's token "123456:TEST-TOKEN"
+SECRET = "TEST-TOKEN-abcdefghijklmnopqrstuvwxyz"  # the secret half of the fake's token
 Scenario = Callable[[FakeTelegram, FileDownloader], Awaitable[bytes]]
 
 

@@ -35,7 +35,7 @@ class FakeTelegram(Inspection, Scripting, MediaActions, Webhooks, BotMethods):
         self,
         *,
         clock: NowClock | None = None,
-        token: str = "123456:TEST-TOKEN",
+        token: str = "123456:TEST-TOKEN-abcdefghijklmnopqrstuvwxyz",
         bot_id: int = 123456,
         bot_username: str = "test_llm_bot",
         rules: FloodRules | None = None,

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from providers.events import Finish, ReasoningPiece, StreamEvent, TextPiece, Usage
+from providers.events import (
+    Finish,
+    ReasoningPiece,
+    ReasoningWithdrawn,
+    StreamEvent,
+    TextPiece,
+    Usage,
+)
 from providers.messages import ChatMessage
 from providers.usage import estimate_prompt_tokens, estimate_tokens
 
@@ -42,6 +49,8 @@ class AnswerPrinter:
             self._leave_reasoning(separate=True)
             self.text.append(event.text)
             self._write(event.text)
+        elif isinstance(event, ReasoningWithdrawn):
+            self.reasoning.clear()  # it was the answer: it follows, and counts, as text
         elif isinstance(event, Usage):
             self.usage = event
         elif isinstance(event, Finish):

@@ -6,6 +6,7 @@ everything else describes it::
 
     Started(provider, model)   fallback only: an attempt begins (drop earlier reasoning)
     ReasoningPiece(text)       the model's thoughts, never part of the answer
+    ReasoningWithdrawn()       the "thoughts" so far were the answer after all (it follows)
     TextPiece(text)            a piece of the answer (never empty)
     Finish(reason)             why the model stopped: "stop", "length", "content_filter", ...
     Usage(prompt, completion)  token counts the server reported, once, at the end
@@ -32,6 +33,15 @@ class ReasoningPiece:
 
 
 @dataclass(frozen=True, slots=True)
+class ReasoningWithdrawn:
+    """What came as reasoning was the answer after all: drop it; it follows as text.
+
+    Only a model remembered to omit ``<think>`` (see :mod:`providers.think`) that
+    then answers without thinking produces this.
+    """
+
+
+@dataclass(frozen=True, slots=True)
 class Usage:
     """Token counts as the server reported them."""
 
@@ -54,9 +64,10 @@ class Started:
     model: str
 
 
-StreamEvent: TypeAlias = TextPiece | ReasoningPiece | Usage | Finish | Started
+StreamEvent: TypeAlias = (TextPiece | ReasoningPiece | ReasoningWithdrawn | Usage | Finish
+                          | Started)
 # What a single provider's stream yields (no Started).
-PieceEvent: TypeAlias = TextPiece | ReasoningPiece | Usage | Finish
+PieceEvent: TypeAlias = TextPiece | ReasoningPiece | ReasoningWithdrawn | Usage | Finish
 
 
 def is_progress(event: StreamEvent) -> bool:

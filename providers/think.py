@@ -18,7 +18,8 @@ be split across pieces at any character. The rule, as a state machine:
   (``thinking=True``).
 - Such an assumed thought streams as reasoning, but it is also held: when the
   content ends without any ``</think>``, the model answered plainly after all,
-  so the held text is given again as the answer and :attr:`ThinkSplitter.disproved`
+  so the held text is withdrawn as reasoning (:class:`~providers.events.ReasoningWithdrawn`)
+  and given again as the answer, and :attr:`ThinkSplitter.disproved`
   is set (the provider then forgets the model). Only an explicit ``<think>``
   left open stays reasoning to the end.
 - Whitespace right after ``</think>`` (or after reasoning that arrived in
@@ -29,13 +30,13 @@ be split across pieces at any character. The rule, as a state machine:
 
 from __future__ import annotations
 
-from providers.events import ReasoningPiece, TextPiece
+from providers.events import ReasoningPiece, ReasoningWithdrawn, TextPiece
 
 OPEN = "<think>"
 CLOSE = "</think>"
 HELD_MAX = 1024 * 1024
 """Characters of an assumed thought held in case it is the answer; past it, it is a thought."""
-Piece = TextPiece | ReasoningPiece
+Piece = TextPiece | ReasoningPiece | ReasoningWithdrawn
 
 
 def _partial_tail(text: str, tag: str) -> int:
@@ -84,7 +85,7 @@ class ThinkSplitter:
         rest, self._buffer = self._buffer, ""
         if self._state == "think" and self._held is not None:
             self.disproved = True  # thinking was assumed, and no "</think>" ever came
-            return self._answer("".join(self._held) + rest)
+            return [ReasoningWithdrawn(), *self._answer("".join(self._held) + rest)]
         if self._state == "think":
             return [ReasoningPiece(rest)] if rest else []
         if (self._state == "start" or self._trim) and rest.isspace():

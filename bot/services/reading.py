@@ -17,7 +17,14 @@ from bot.coordination.base import RunningAnswer
 from bot.services.outcome import Ending, Outcome, Usage
 from bot.streaming.base import AnswerWriter
 from providers.errors import ProviderError
-from providers.events import Finish, ReasoningPiece, Started, StreamEvent, TextPiece
+from providers.events import (
+    Finish,
+    ReasoningPiece,
+    ReasoningWithdrawn,
+    Started,
+    StreamEvent,
+    TextPiece,
+)
 from providers.events import Usage as ReportedUsage
 
 # Reasoning kept for the collapsed quote: its end, which is what fits in a message anyway.
@@ -61,6 +68,8 @@ class _Reading:
         elif isinstance(event, ReasoningPiece):
             self.thoughts.append(event.text)
             self.writer.think()
+        elif isinstance(event, ReasoningWithdrawn):
+            self.thoughts.clear()  # it was the answer, and follows as text
         elif isinstance(event, Started):
             outcome.provider, outcome.model = event.provider, event.model
             self.thoughts.clear()  # an earlier attempt's thoughts are not this answer's

@@ -66,6 +66,22 @@ async def test_collapsed_reasoning_is_quoted_above_the_answer(
     assert (await harness.stored(USER))[-1].text == "It is **42**."
 
 
+async def test_a_learned_model_that_answers_plainly_shows_its_answer_once(
+        make_harness: HarnessFactory) -> None:
+    # Learned to omit "<think>", the model then answers without thinking: its text streamed
+    # as assumed reasoning comes back as the answer, and is not quoted as reasoning too.
+    harness = await make_harness(show_reasoning="collapsed")
+    harness.providers.script("openai", Answer("It is 42.", reasoning="Hm, towels.",
+                                              reasoning_style="think_unopened", piece_size=4),
+                             Answer("Plainly 43.", piece_size=4))
+    await harness.send(harness.telegram.private_message(USER, "first"))
+    await harness.send(harness.telegram.private_message(USER, "second"))
+    second = harness.telegram.messages(USER)[-1]
+    assert second.text == "Plainly 43."
+    assert not [e for e in second.entities or () if e["type"] == "expandable_blockquote"]
+    assert (await harness.stored(USER))[-1].text == "Plainly 43."
+
+
 async def test_an_error_inside_the_stream_before_any_text_falls_back(harness: Harness) -> None:
     harness.providers.script("openai", Answer("never", error_after=0, error="overloaded"))
     harness.providers.script("flowgpt", "From the next provider.")

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from providers.cli_output import FAINT, RESET, AnswerPrinter, wants_faint
-from providers.events import Finish, ReasoningPiece, TextPiece, Usage
+from providers.events import Finish, ReasoningPiece, ReasoningWithdrawn, TextPiece, Usage
 from providers.messages import ChatMessage
 from providers.usage import estimate_prompt_tokens, estimate_tokens
 from tests.fakes.providers import Answer, Failure, FakeProviderServer
@@ -47,6 +47,15 @@ def test_an_answer_cut_during_reasoning_resets_the_terminal() -> None:
     printer.show(ReasoningPiece("Hm"))
     printer.stop()
     assert terminal.getvalue() == f"{FAINT}Hm{RESET}"
+
+
+def test_withdrawn_reasoning_is_counted_once_as_the_answer() -> None:
+    messages = [ChatMessage("user", "What is 6*7?")]
+    printer = AnswerPrinter(io.StringIO(), faint=False)
+    for event in (ReasoningPiece("It is 42."), ReasoningWithdrawn(), TextPiece("It is 42.")):
+        printer.show(event)
+    assert printer.text == ["It is 42."]
+    assert printer.usage_line(messages).endswith(f"{estimate_tokens('It is 42.')} completion")
 
 
 def test_usage_line_reported_or_estimated() -> None:

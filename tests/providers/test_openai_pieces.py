@@ -8,7 +8,14 @@ from typing import Any
 import pytest
 
 from providers.chunks import ReportedError
-from providers.events import Finish, PieceEvent, ReasoningPiece, TextPiece, Usage
+from providers.events import (
+    Finish,
+    PieceEvent,
+    ReasoningPiece,
+    ReasoningWithdrawn,
+    TextPiece,
+    Usage,
+)
 from providers.pieces import OpenAIPieces
 from providers.streams import DecodeError
 from tests.providers import splits
@@ -124,8 +131,8 @@ def test_an_expected_thought_that_never_closes_is_the_answer_and_reported() -> N
     heard: list[bool] = []
     body = sse(ROLE, delta(content="Just"), delta(content=" an answer."), STOP)
     events = run(body, thinking=True, learn=heard.append)
-    assert events == [ReasoningPiece("Just an answer."), TextPiece("Just an answer."),
-                      Finish("stop")]
+    assert events == [ReasoningPiece("Just an answer."), ReasoningWithdrawn(),
+                      TextPiece("Just an answer."), Finish("stop")]
     assert heard == [False]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import aiohttp
 
-from providers.events import Finish, ReasoningPiece, TextPiece
+from providers.events import Finish, ReasoningPiece, ReasoningWithdrawn, TextPiece
 from providers.openai import THINKING_MODELS_MAX, OpenAICompatible
 from providers.think import ThinkSplitter
 from tests.fakes.providers import Answer, FakeProviderServer
@@ -23,7 +23,8 @@ async def test_a_learnt_model_answering_without_the_tag_keeps_its_answer(
     await collect_events(provider.events(HI))  # learnt: the tag came too late
     # Expected as reasoning, but no "</think>" ever came: the text is the answer after all.
     third = joined(await collect_events(provider.events(HI)))
-    assert third == [ReasoningPiece("Plain answer."), TextPiece("Plain answer."), Finish("stop")]
+    assert third == [ReasoningPiece("Plain answer."), ReasoningWithdrawn(),
+                     TextPiece("Plain answer."), Finish("stop")]
     # ... and the model is forgotten: its next answer streams as text from the start.
     fourth = joined(await collect_events(provider.events(HI)))
     assert fourth == [TextPiece("Plain answer."), Finish("stop")]
@@ -74,7 +75,7 @@ def test_an_assumed_thought_that_never_closes_becomes_the_answer() -> None:
     splitter = ThinkSplitter(thinking=True)
     assert splitter.feed("  Just ") == [ReasoningPiece("Just ")]
     assert splitter.feed("text.") == [ReasoningPiece("text.")]
-    assert splitter.close() == [TextPiece("Just text.")]
+    assert splitter.close() == [ReasoningWithdrawn(), TextPiece("Just text.")]
     assert splitter.disproved
 
 

@@ -14,6 +14,7 @@ import os
 import random
 import re
 import uuid
+from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -116,6 +117,21 @@ class Cluster:
         requests = self.providers.requests_for("openai", "chat")
         return len(requests) >= count and requests[count - 1].holding.is_set()
 
+    async def settled(self, timeout: float = 30) -> list[Message]:
+        """Every stored message once none is still being written.
+
+        A final text shows in the chat a moment before its answer is stored as
+        complete (the store follows the last edit): look until the rows agree.
+        """
+        try:
+            async with asyncio.timeout(timeout):
+                while _unsettled(stored := await self.stored()):  # noqa: ASYNC110
+                    await asyncio.sleep(0.05)
+        except TimeoutError:
+            rows = Counter((m.role, m.status) for m in await self.stored())
+            pytest.fail(f"answers still being written after {timeout:.0f} s: {rows}")
+        return stored
+
     async def stored(self, chat_id: int | None = None) -> list[Message]:
         """Stored messages (of one chat, or all), oldest first."""
         engine = create_engine(self.database_url)
@@ -167,3 +183,8 @@ async def cluster() -> AsyncIterator[Cluster]:
             for worker in found.workers:
                 await worker.kill()
             await forget_keys(REDIS_URL, f"llmbot:{bot_id}:")
+
+
+def _unsettled(stored: list[Message]) -> bool:
+    """Whether a question still waits or an answer is still being written."""
+    return any(m.status in ("streaming", "pending") for m in stored)

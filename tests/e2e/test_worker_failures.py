@@ -104,7 +104,7 @@ async def test_a_rolling_restart_loses_no_update_and_doubles_no_answer(cluster: 
                 cluster.workers, timeout=120)
     assert telegram.pending_deliveries == 0
     assert cluster.providers.overlaps == []
-    stored = await cluster.stored()
+    stored = await cluster.settled()
     questions = sum(asked.values())
     assert Counter((m.role, m.status) for m in stored) == {("user", "complete"): questions,
                                                          ("assistant", "complete"): questions}

@@ -56,7 +56,7 @@ async def test_many_chats_are_answered_exactly_once_one_answer_per_chat_at_a_tim
                        provider="openai") for w in workers]
     assert sum(answered) == 120
     assert all(count > 0 for count in answered), answered  # both workers took a share
-    stored = await cluster.stored()
+    stored = await cluster.settled()
     assert Counter((m.role, m.status) for m in stored) == {("user", "complete"): 120,
                                                          ("assistant", "complete"): 120}
 

@@ -36,7 +36,9 @@ async def test_someone_else_cannot_stop_the_answer(harness: Harness) -> None:
     assert not request.finished.is_set()  # still streaming
     release.set()
     await harness.until_shown(GROUP, "A long answer in the group, word by word")
-    assert (await harness.stored(GROUP))[-1].status == "complete"
+    # The store follows the final edit by a moment.
+    await harness.until_stored(GROUP, lambda rows: rows[-1].status == "complete",
+                               "the answer stored as complete")
 
 
 async def test_the_asker_stops_it_with_the_button(harness: Harness) -> None:

@@ -96,6 +96,7 @@ async def test_a_chat_waits_for_the_answer_on_another_worker_and_stop_crosses_wo
         never.set()
     assert telegram.visible_texts(USER)[0] == "The first answer, held a while"
     assert cluster.providers.overlaps == []
+    await cluster.settled()
     statuses = [(m.role, m.status) for m in await cluster.stored(USER)]
     assert statuses[-1] == ("assistant", "stopped")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -16,7 +17,7 @@ from providers.errors import (
     ProviderUnavailable,
     RateLimited,
 )
-from providers.events import Started, TextPiece
+from providers.events import Started, StreamEvent, TextPiece
 from providers.fallback import Attempt, FallbackStream
 from providers.transport import Timeouts
 from tests.fakes.providers import Answer, Failure, FakeProviderServer, Hang, Raw, every
@@ -80,17 +81,29 @@ async def test_the_attempt_model_and_temperature_are_used(
     assert (body["model"], body["temperature"]) == ("google-gemini", 0.2)
 
 
-@pytest.mark.parametrize("broken", [
-    Answer("a partial answer that breaks " * 20, chunks=every(300), cut_after=1),
-    Answer("a partial answer that stalls " * 20, chunks=every(300), hold_after=1),
-], ids=["connection-dropped", "idle-timeout"])
+@pytest.mark.parametrize("failure", ["connection-dropped", "idle-timeout"])
 async def test_failure_after_text_is_never_continued_by_another_provider(
-    server: FakeProviderServer, make_provider: ProviderFactory, broken: Answer
+    server: FakeProviderServer, make_provider: ProviderFactory, failure: str
 ) -> None:
+    first_text = asyncio.Event()
+    if failure == "connection-dropped":
+        # Cut only once the client has read text: data still unread when the connection
+        # drops is lost with it, and then no text came before the failure at all.
+        broken = Answer("a partial answer that breaks " * 20, chunks=every(300), cut_after=1,
+                        gates={1: first_text})
+    else:
+        broken = Answer("a partial answer that stalls " * 20, chunks=every(300), hold_after=1)
     server.script("openai", broken)
     server.script("flowgpt", "SPLICED TEXT")
     stream = chain(make_provider, "openai", "flowgpt", timeouts=Timeouts(connect=5, read=0.5))
-    received, error = await collect_until_error(stream)
+
+    async def noting_text() -> AsyncIterator[StreamEvent]:
+        async for event in stream:
+            yield event
+            if isinstance(event, TextPiece):
+                first_text.set()
+
+    received, error = await collect_until_error(noting_text())
     assert received
     text = "".join(received)
     assert "SPLICED" not in text

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+import sys
 
 import pytest
 
@@ -127,8 +129,18 @@ async def test_a_failure_is_one_line_on_stderr(
 async def test_an_interrupted_answer_keeps_its_text_and_reports_one_line(
     server: FakeProviderServer, cli_env: dict[str, str]
 ) -> None:
-    server.script("vitalentum", Answer("partial " * 40, chunks=every(400), cut_after=1))
-    status, out, err = await run_cli(cli_env, "--provider", "vitalentum", "hi")
+    # Cut once the CLI has printed text: data unread when a connection drops is lost with it.
+    printed = asyncio.Event()
+    server.script("vitalentum", Answer("partial " * 40, chunks=every(400), cut_after=1,
+                                       gates={1: printed}))
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "providers", "--provider", "vitalentum", "hi", env=cli_env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    assert process.stdout is not None
+    first = await process.stdout.read(1)  # the CLI flushes every piece it prints
+    printed.set()
+    rest, errors = await process.communicate()
+    status, out, err = process.returncode, (first + rest).decode(), errors.decode()
     assert status == 1
     assert out
     assert ("partial " * 40).startswith(out)

@@ -6,6 +6,7 @@ import asyncio
 import email.utils
 import json
 import types
+from collections.abc import AsyncIterator
 
 import aiohttp
 import aiohttp_socks
@@ -233,8 +234,17 @@ async def test_idle_limit_is_per_chunk_not_per_answer(
 async def test_connection_dropped_mid_stream_is_unavailable(
     server: FakeProviderServer, make_provider: ProviderFactory, name: str
 ) -> None:
-    server.script(name, Answer("z" * 600, chunks=every(200), cut_after=1))
-    received, error = await collect_until_error(make_provider(name).stream(HI))
+    # Cut once text was read: data unread when a connection drops is lost with it.
+    first_text = asyncio.Event()
+    server.script(name, Answer("z" * 600, chunks=every(200), cut_after=1,
+                               gates={1: first_text}))
+
+    async def noting_text() -> AsyncIterator[str]:
+        async for piece in make_provider(name).stream(HI):
+            yield piece
+            first_text.set()
+
+    received, error = await collect_until_error(noting_text())
     assert received
     assert type(error) is ProviderUnavailable
     assert isinstance(error.__cause__, aiohttp.ClientPayloadError)
